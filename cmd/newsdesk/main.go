@@ -1,0 +1,191 @@
+// Command newsdesk is the newsdesk content API server and its tools.
+//
+//	newsdesk serve   [--addr :8080] [--db newsdesk.db] [--demo] [--production]
+//	newsdesk migrate [--db newsdesk.db]
+//	newsdesk seed    [--db newsdesk.db] (--demo | --synthetic N [--seed S])
+//
+// Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
+// NEWSDESK_DEMO, NEWSDESK_PRODUCTION.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/demo"
+	"github.com/newsdesk/newsdesk/internal/server"
+	"github.com/newsdesk/newsdesk/internal/sqlite"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "newsdesk:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `usage: newsdesk <command> [flags]
+
+commands:
+  serve    run the API server (creates and migrates the database)
+  migrate  create or upgrade the database schema
+  seed     load demo content or a synthetic corpus
+
+"newsdesk <command> -h" lists a command's flags.
+`
+
+// run executes one subcommand; ctx ends it (a signal, in main).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "seed":
+		return seed(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// env returns the environment variable name's value, or def when unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// envBool reads a boolean environment variable ("1", "true"...).
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(name))
+	return b
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("newsdesk "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", env("NEWSDESK_DB", "newsdesk.db"), "SQLite database file (env NEWSDESK_DB)")
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", env("NEWSDESK_ADDR", ":8080"), "listen address HOST:PORT (env NEWSDESK_ADDR)")
+	dbPath := dbFlag(fs)
+	withDemo := fs.Bool("demo", envBool("NEWSDESK_DEMO"), "load the demo content into an empty database (env NEWSDESK_DEMO)")
+	production := fs.Bool("production", envBool("NEWSDESK_PRODUCTION"), "production mode: no GraphiQL, no introspection (env NEWSDESK_PRODUCTION)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	start := time.Now()
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		seeded, err := demo.SeedIfEmpty(ctx, db)
+		if err != nil {
+			return err
+		}
+		if seeded {
+			log.Info("demo content loaded", "db", *dbPath)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{Store: db, Logger: log, Dev: !*production})
+	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath, "production", *production,
+		"startup", time.Since(start).String())
+	return srv.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	dbPath := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Ping(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: schema up to date\n", *dbPath)
+	return nil
+}
+
+func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("seed", stderr)
+	dbPath := dbFlag(fs)
+	withDemo := fs.Bool("demo", false, "load the demo content (into an empty database)")
+	n := fs.Int("synthetic", 0, "write N synthetic published articles")
+	seedValue := fs.Uint64("seed", 1, "random seed for --synthetic")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *withDemo == (*n > 0) {
+		return errors.New("seed: give exactly one of --demo or --synthetic N")
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		seeded, err := demo.SeedIfEmpty(ctx, db)
+		if err != nil {
+			return err
+		}
+		if !seeded {
+			return errors.New("seed: the database already has content; demo content goes only into an empty one")
+		}
+		fmt.Fprintf(stdout, "%s: demo content loaded\n", *dbPath)
+		return nil
+	}
+	start := time.Now()
+	err = demo.Synthetic(ctx, db, demo.SyntheticOptions{
+		N:    *n,
+		Seed: *seedValue,
+		Progress: func(done, total int) {
+			fmt.Fprintf(stdout, "%d/%d articles (%s)\n", done, total, time.Since(start).Round(time.Second))
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d synthetic articles in %s\n", *dbPath, *n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

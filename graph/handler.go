@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/newsdesk/newsdesk/internal/loader"
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Store news.Reader
+	// Introspection allows schema introspection (development tools).
+	Introspection bool
+	// Logger receives internal errors, which clients see only as
+	// "internal error" with the request id.
+	Logger *slog.Logger
+	// RequestID returns the id of the request ctx belongs to.
+	RequestID func(ctx context.Context) string
+}
+
+// NewHandler returns the /graphql handler: queries over GET and POST (JSON),
+// per-request dataloaders, a parsed-query cache, and errors that carry
+// extensions.code and never internal detail.
+func NewHandler(cfg Options) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestID == nil {
+		cfg.RequestID = func(context.Context) string { return "" }
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetErrorPresenter(errorPresenter(cfg))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		cfg.Logger.ErrorContext(ctx, "graphql panic", "panic", p, "request_id", cfg.RequestID(ctx))
+		return errors.New("internal error")
+	})
+	return loader.Middleware(cfg.Store, srv)
+}
+
+// errorPresenter maps domain errors to extensions.code and hides every other
+// error behind "internal error" and the request id, logging the cause.
+func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			// Parse and validation errors made by gqlgen itself: safe, and
+			// already coded (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
+			return gqlErr
+		}
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var domainErr *news.Error
+		if errors.As(err, &domainErr) {
+			out.Message = domainErr.Message
+			out.Extensions = map[string]any{"code": domainErr.Code}
+			if domainErr.Field != "" {
+				out.Extensions["field"] = domainErr.Field
+			}
+			return out
+		}
+		if isInputError(err) {
+			out.Extensions = map[string]any{"code": news.EINVALID}
+			return out
+		}
+		id := cfg.RequestID(ctx)
+		cfg.Logger.ErrorContext(ctx, "graphql internal error", "err", err, "path", out.Path.String(), "request_id", id)
+		out.Message = "internal error"
+		if id != "" {
+			out.Message += " (request " + id + ")"
+		}
+		out.Extensions = map[string]any{"code": news.EINTERNAL}
+		return out
+	}
+}
+
+// isInputError reports errors gqlgen makes from bad variables and arguments
+// (say, a DateTime that is not RFC 3339): the client's fault, safe to show.
+func isInputError(err error) bool {
+	var gqlErr *gqlerror.Error
+	if !errors.As(err, &gqlErr) {
+		return false
+	}
+	code, _ := gqlErr.Extensions["code"].(string)
+	return code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT" || code == "GRAPHQL_PARSE_FAILED"
+}

@@ -1,0 +1,106 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/newsdesk/newsdesk/graph/model"
+	"github.com/newsdesk/newsdesk/internal/loader"
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// pageInfo builds Relay page information from a list and its cursors.
+func pageInfo[T any](l *news.List[T], cursor func(*T) news.Cursor) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: l.HasNext, HasPreviousPage: l.HasPrevious}
+	if n := len(l.Items); n > 0 {
+		start, end := cursor(l.Items[0]).String(), cursor(l.Items[n-1]).String()
+		pi.StartCursor, pi.EndCursor = &start, &end
+	}
+	return pi
+}
+
+// articleConnection reads one page of articles matching f.
+func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter) (*model.ArticleConnection, error) {
+	p, err := args.Page()
+	if err != nil {
+		return nil, err
+	}
+	var filter news.ArticleFilter
+	if f != nil {
+		filter = *f
+	}
+	l, err := r.Store.FindArticles(ctx, filter, p)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.ArticleConnection{
+		Edges:    make([]*model.ArticleEdge, len(l.Items)),
+		Nodes:    l.Items,
+		PageInfo: pageInfo(l, news.ArticleCursor),
+		Filter:   filter,
+	}
+	for i, a := range l.Items {
+		c.Edges[i] = &model.ArticleEdge{Cursor: news.ArticleCursor(a).String(), Node: a}
+	}
+	return c, nil
+}
+
+// within narrows a nested connection's filter to its parent (a category,
+// tag or author), keeping the client's other filters.
+func within(f *news.ArticleFilter, set func(*news.ArticleFilter)) *news.ArticleFilter {
+	var out news.ArticleFilter
+	if f != nil {
+		out = *f
+	}
+	set(&out)
+	return &out
+}
+
+func authorCursor(a *news.Author) news.Cursor { return news.Cursor{Slug: a.Slug} }
+func tagCursor(t *news.Tag) news.Cursor       { return news.Cursor{Slug: t.Slug} }
+
+// notFoundAsNil turns a NOT_FOUND error into a nil result: a lookup by slug
+// or id answers null for what does not exist.
+func notFoundAsNil[T any](v *T, err error) (*T, error) {
+	if news.ErrorCode(err) == news.ENOTFOUND || loader.IsNotFound(err) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// node finds any object by global id.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	kind, n, err := news.ParseNodeID(id)
+	if err != nil {
+		return nil, err
+	}
+	l := loader.For(ctx)
+	switch kind {
+	case news.KindArticle:
+		a, err := notFoundAsNil(l.ArticleByID.Load(ctx, n))
+		if a == nil {
+			return nil, err
+		}
+		return a, nil
+	case news.KindAuthor:
+		a, err := notFoundAsNil(l.AuthorByID.Load(ctx, n))
+		if a == nil {
+			return nil, err
+		}
+		return a, nil
+	case news.KindTag:
+		t, err := notFoundAsNil(l.TagByID.Load(ctx, n))
+		if t == nil {
+			return nil, err
+		}
+		return t, nil
+	default: // news.KindCategory
+		cats, err := l.Categories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if c := cats.ByID(n); c != nil {
+			return c, nil
+		}
+		return nil, nil
+	}
+}

@@ -1,0 +1,51 @@
+// Package model holds the GraphQL-only types: connections, the DateTime
+// scalar and the Node interface. Domain types come from internal/news.
+package model
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// Node is any object with a global id: *news.Article, *news.Author,
+// *news.Category or *news.Tag.
+type Node any
+
+// ArticleConnection is a page of articles. Filter is kept so that
+// totalCount can count the whole list when a client asks for it.
+type ArticleConnection struct {
+	Edges    []*ArticleEdge
+	Nodes    []*news.Article
+	PageInfo *PageInfo
+	Filter   news.ArticleFilter
+}
+
+// MarshalDateTime writes t as RFC 3339 in t's own zone (the store returns
+// times in the site's zone), with fractions of a second only when there
+// are some. The zero time is null.
+func MarshalDateTime(t time.Time) graphql.Marshaler {
+	if t.IsZero() {
+		return graphql.Null
+	}
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(t.Format(time.RFC3339Nano)))
+	})
+}
+
+// UnmarshalDateTime reads an RFC 3339 date and time.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, errors.New("DateTime must be an RFC 3339 string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, errors.New("DateTime must be RFC 3339, like 2025-10-10T09:30:00+07:00")
+	}
+	return t, nil
+}

@@ -1,0 +1,155 @@
+// Package loader batches the lookups of one request: every author, tag,
+// category and article a GraphQL response needs is fetched in one query per
+// kind, whatever the page size (github.com/vikstrous/dataloadgen). Loaders
+// live for one request only, so they never serve stale data across requests.
+package loader
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/vikstrous/dataloadgen"
+)
+
+// wait is how long a loader collects keys before it fetches. GraphQL
+// resolves the fields of a list's items concurrently, so their keys arrive
+// within microseconds of each other.
+const wait = 500 * time.Microsecond
+
+// Loaders are the per-request loaders.
+type Loaders struct {
+	ArticleByID      *dataloadgen.Loader[int64, *news.Article]
+	AuthorsByArticle *dataloadgen.Loader[int64, []*news.Author]
+	TagsByArticle    *dataloadgen.Loader[int64, []*news.Tag]
+	AuthorByID       *dataloadgen.Loader[int64, *news.Author]
+	TagByID          *dataloadgen.Loader[int64, *news.Tag]
+
+	store    news.Reader
+	catsOnce sync.Once
+	cats     *Categories
+	catsErr  error
+}
+
+// New returns fresh loaders over store.
+func New(store news.Reader) *Loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &Loaders{
+		ArticleByID:      dataloadgen.NewMappedLoader(store.ArticlesByID, opt),
+		AuthorsByArticle: dataloadgen.NewMappedLoader(store.AuthorsOfArticles, opt),
+		TagsByArticle:    dataloadgen.NewMappedLoader(store.TagsOfArticles, opt),
+		AuthorByID:       dataloadgen.NewMappedLoader(store.AuthorsByID, opt),
+		TagByID:          dataloadgen.NewMappedLoader(store.TagsByID, opt),
+		store:            store,
+	}
+}
+
+type ctxKey struct{}
+
+// Middleware gives every request its own loaders.
+func Middleware(store news.Reader, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the loaders of the request ctx belongs to. It panics when the
+// Middleware is missing: a wiring bug, not a runtime condition.
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("loader: no loaders in context (is loader.Middleware installed?)")
+	}
+	return l
+}
+
+// IsNotFound reports whether err is a loader's "no such key" error.
+func IsNotFound(err error) bool {
+	return errors.Is(err, dataloadgen.ErrNotFound)
+}
+
+// Categories returns the category tree, read at most once per request: it
+// is small, and every article on a page needs its category.
+func (l *Loaders) Categories(ctx context.Context) (*Categories, error) {
+	l.catsOnce.Do(func() {
+		var list []*news.Category
+		list, l.catsErr = l.store.Categories(ctx)
+		if l.catsErr == nil {
+			l.cats = NewCategories(list)
+		}
+	})
+	return l.cats, l.catsErr
+}
+
+// Categories is the category tree, indexed.
+type Categories struct {
+	// Top are the top-level categories by position.
+	Top      []*news.Category
+	byID     map[int64]*news.Category
+	bySlug   map[string]*news.Category
+	children map[int64][]*news.Category
+}
+
+// NewCategories indexes a list of categories ordered by position.
+func NewCategories(list []*news.Category) *Categories {
+	c := &Categories{
+		byID:     make(map[int64]*news.Category, len(list)),
+		bySlug:   make(map[string]*news.Category, len(list)),
+		children: map[int64][]*news.Category{},
+	}
+	for _, cat := range list {
+		c.byID[cat.ID] = cat
+		c.bySlug[cat.Slug] = cat
+		if cat.ParentID == 0 {
+			c.Top = append(c.Top, cat)
+		} else {
+			c.children[cat.ParentID] = append(c.children[cat.ParentID], cat)
+		}
+	}
+	return c
+}
+
+// ByID returns the category with id, or nil.
+func (c *Categories) ByID(id int64) *news.Category { return c.byID[id] }
+
+// BySlug returns the category with slug, or nil.
+func (c *Categories) BySlug(slug string) *news.Category { return c.bySlug[slug] }
+
+// Children returns the sub-categories of id by position (never nil).
+func (c *Categories) Children(id int64) []*news.Category {
+	if ch := c.children[id]; ch != nil {
+		return ch
+	}
+	return []*news.Category{}
+}
+
+// Found keeps the values a LoadAll found, in order, dropping keys that were
+// not found (say, an article unpublished since its id was read). Any other
+// error is returned.
+func Found[T any](values []*T, err error) ([]*T, error) {
+	var errs dataloadgen.ErrorSlice
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			if e != nil && !IsNotFound(e) {
+				return nil, e
+			}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(values))
+	for _, v := range values {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,3 @@
+package news
+
+import _ "time/tzdata" // DefaultZone must load on machines without a zoneinfo database

@@ -1,0 +1,242 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// articleCols are the columns scanArticle reads, in order, from alias a.
+const articleCols = `a.id, a.slug, a.title, a.excerpt, a.body_html, a.body_text,
+	a.cover_url, a.cover_caption, a.cover_alt, a.cover_credit, a.cover_width, a.cover_height,
+	a.status, a.published_at, a.created_at, a.updated_at, a.category_id, a.word_count, a.reading_minutes`
+
+// visible is the public visibility rule on alias a; its one argument is now.
+const visible = `a.status = 'published' AND a.published_at <= ?`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func (db *DB) scanArticle(s scanner) (*news.Article, error) {
+	var a news.Article
+	var img news.Image
+	var published sql.NullInt64
+	var created, updated int64
+	if err := s.Scan(&a.ID, &a.Slug, &a.Title, &a.Excerpt, &a.BodyHTML, &a.BodyText,
+		&img.URL, &img.Caption, &img.Alt, &img.Credit, &img.Width, &img.Height,
+		&a.Status, &published, &created, &updated, &a.CategoryID, &a.WordCount, &a.ReadingMinutes); err != nil {
+		return nil, err
+	}
+	if img.URL != "" {
+		a.Cover = &img
+	}
+	if published.Valid {
+		a.PublishedAt = db.timeOf(published.Int64)
+	}
+	a.CreatedAt = db.timeOf(created)
+	a.UpdatedAt = db.timeOf(updated)
+	return &a, nil
+}
+
+// ArticleBySlug implements news.Reader.
+func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
+	row, err := db.queryRow(ctx, `SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
+		slug, db.nowMillis())
+	if err != nil {
+		return nil, err
+	}
+	a, err := db.scanArticle(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
+	}
+	return a, err
+}
+
+// idList encodes ids as a JSON array: one bound parameter, read back with
+// json_each, so that a batch of any size is one prepared statement.
+func idList(ids []int64) string {
+	b, _ := json.Marshal(ids) // []int64 always marshals
+	return string(b)
+}
+
+// ArticlesByID implements news.Reader.
+func (db *DB) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Article, error) {
+	rows, err := db.query(ctx, `SELECT `+articleCols+` FROM articles a
+		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+visible, idList(ids), db.nowMillis())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]*news.Article, len(ids))
+	for rows.Next() {
+		a, err := db.scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
+// articleList is the SQL of one article list: the driving table with the
+// keyset columns it is ordered by, and its conditions.
+type articleList struct {
+	from  string
+	key   string // publish time column
+	id    string // article id column
+	where []string
+	args  []any
+}
+
+// newArticleList picks the driving index for f: the most selective of tag,
+// author and category (each has a link table ordered by publish time), else
+// the public timeline. The other filters become EXISTS probes on primary keys.
+func (db *DB) newArticleList(f news.ArticleFilter) *articleList {
+	l := &articleList{}
+	driver := ""
+	switch {
+	case f.Tag != "":
+		driver = "tag"
+		l.from = `article_tags l JOIN articles a ON a.id = l.article_id`
+		l.where = append(l.where, `l.tag_id = (SELECT id FROM tags WHERE slug = ?)`)
+		l.args = append(l.args, f.Tag)
+	case f.Author != "":
+		driver = "author"
+		l.from = `article_authors l JOIN articles a ON a.id = l.article_id`
+		l.where = append(l.where, `l.author_id = (SELECT id FROM authors WHERE slug = ?)`)
+		l.args = append(l.args, f.Author)
+	case f.Category != "":
+		driver = "category"
+		l.from = `article_categories l JOIN articles a ON a.id = l.article_id`
+		l.where = append(l.where, `l.category_id = (SELECT id FROM categories WHERE slug = ?)`)
+		l.args = append(l.args, f.Category)
+	}
+	if driver == "" {
+		l.from, l.key, l.id = `articles a`, `a.published_at`, `a.id`
+		l.where = append(l.where, `a.status = 'published'`)
+	} else {
+		// pub_at is NULL unless the article is published.
+		l.key, l.id = `l.pub_at`, `l.article_id`
+	}
+	l.where = append(l.where, l.key+` <= ?`)
+	l.args = append(l.args, db.nowMillis())
+
+	if f.Author != "" && driver != "author" {
+		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_authors x
+			WHERE x.article_id = a.id AND x.author_id = (SELECT id FROM authors WHERE slug = ?))`)
+		l.args = append(l.args, f.Author)
+	}
+	if f.Category != "" && driver != "category" {
+		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_categories x
+			WHERE x.category_id = (SELECT id FROM categories WHERE slug = ?) AND x.article_id = a.id)`)
+		l.args = append(l.args, f.Category)
+	}
+	if !f.PublishedAfter.IsZero() {
+		l.where = append(l.where, l.key+` >= ?`)
+		l.args = append(l.args, f.PublishedAfter.UnixMilli())
+	}
+	if !f.PublishedBefore.IsZero() {
+		l.where = append(l.where, l.key+` < ?`)
+		l.args = append(l.args, f.PublishedBefore.UnixMilli())
+	}
+	return l
+}
+
+// FindArticles implements news.Reader with keyset pagination: no OFFSET, each
+// page one ordered index range scan.
+func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
+	l := db.newArticleList(f)
+	where, args := l.where, l.args
+	// The list runs newest first: "after" a cursor is older, "before" newer.
+	if p.After != nil {
+		where = append(where, fmt.Sprintf(`(%s, %s) < (?, ?)`, l.key, l.id))
+		args = append(args, p.After.Time, p.After.ID)
+	}
+	if p.Before != nil {
+		where = append(where, fmt.Sprintf(`(%s, %s) > (?, ?)`, l.key, l.id))
+		args = append(args, p.Before.Time, p.Before.ID)
+	}
+	order := "DESC"
+	if p.Backward {
+		order = "ASC"
+	}
+	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
+		articleCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
+	args = append(args, p.Limit+1)
+
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := make([]*news.Article, 0, p.Limit+1)
+	for rows.Next() {
+		a, err := db.scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return page(items, p), nil
+}
+
+// page trims the one extra row a list query reads to learn whether there is
+// more, and puts a backward page back in list order.
+func page[T any](items []*T, p news.Page) *news.List[T] {
+	more := len(items) > p.Limit
+	if more {
+		items = items[:p.Limit]
+	}
+	out := &news.List[T]{Items: items}
+	if p.Backward {
+		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+			items[i], items[j] = items[j], items[i]
+		}
+		out.HasPrevious, out.HasNext = more, p.Before != nil
+	} else {
+		out.HasNext, out.HasPrevious = more, p.After != nil
+	}
+	return out
+}
+
+// CountArticles implements news.Reader.
+func (db *DB) CountArticles(ctx context.Context, f news.ArticleFilter) (int, error) {
+	l := db.newArticleList(f)
+	row, err := db.queryRow(ctx, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(l.where, " AND "), l.args...)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	return n, row.Scan(&n)
+}
+
+// RelatedArticleIDs implements news.Reader: visible stories that share a tag
+// or the category with the article, newest first.
+func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int64, error) {
+	rows, err := db.query(ctx, `SELECT a.id FROM articles a
+		WHERE a.status = 'published' AND a.published_at <= ?1 AND a.id <> ?2
+		AND (a.category_id = (SELECT category_id FROM articles WHERE id = ?2)
+		     OR EXISTS (SELECT 1 FROM article_tags t JOIN article_tags s ON s.tag_id = t.tag_id
+		                WHERE t.article_id = a.id AND s.article_id = ?2))
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`, db.nowMillis(), id, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		ids = append(ids, rid)
+	}
+	return ids, rows.Err()
+}

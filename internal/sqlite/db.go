@@ -1,0 +1,208 @@
+// Package sqlite is the embedded newsdesk store: one SQLite file through the
+// pure-Go modernc.org/sqlite driver, with a read-only connection pool and a
+// single writer connection, embedded migrations, and prepared statements for
+// every query.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Compile-time check that DB is a complete store.
+var _ news.Store = (*DB)(nil)
+
+// Options configure Open. The zero value is usable.
+type Options struct {
+	// Zone is the site's time zone: times read from the store are in it.
+	// Default: news.DefaultZone (Asia/Ho_Chi_Minh).
+	Zone *time.Location
+	// Now is the clock that decides what is published. Default: time.Now.
+	Now news.Clock
+	// ReadConns bounds the read pool. Default: 2 x GOMAXPROCS, at least 4.
+	ReadConns int
+}
+
+// DB is an open newsdesk database. It is safe for concurrent use.
+type DB struct {
+	path string
+	zone *time.Location
+	now  news.Clock
+
+	w *sql.DB // the one writer connection
+	r *sql.DB // read-only pool
+
+	stmts   sync.Map // SQL text -> *sql.Stmt on r
+	queries atomic.Int64
+}
+
+// dsn builds a modernc DSN for path with the given URI parameters.
+func dsn(path string, params url.Values) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params.Encode()
+}
+
+// Open opens (creating if needed) the database at path and brings its schema
+// up to date.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	db := &DB{path: path, zone: opts.Zone, now: opts.Now}
+	if db.zone == nil {
+		db.zone = news.DefaultZone
+	}
+	if db.now == nil {
+		db.now = time.Now
+	}
+
+	// The writer: immediate transactions so that read-then-write transactions
+	// queue on busy_timeout instead of failing; synchronous FULL because an
+	// acknowledged publish must survive a power cut.
+	wp := url.Values{}
+	wp.Set("_txlock", "immediate")
+	wp.Add("_pragma", "busy_timeout(10000)")
+	wp.Add("_pragma", "journal_mode(WAL)")
+	wp.Add("_pragma", "synchronous(FULL)")
+	wp.Add("_pragma", "foreign_keys(1)")
+	wp.Add("_pragma", "temp_store(MEMORY)")
+	w, err := sql.Open("sqlite", dsn(path, wp))
+	if err != nil {
+		return nil, fmt.Errorf("open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	db.w = w
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	// Readers: read-only connections see committed WAL content and can never
+	// write by mistake.
+	rp := url.Values{}
+	rp.Set("mode", "ro")
+	rp.Add("_pragma", "busy_timeout(10000)")
+	rp.Add("_pragma", "temp_store(MEMORY)")
+	rp.Add("_pragma", "mmap_size(268435456)")
+	rp.Add("_pragma", "cache_size(-16000)")
+	r, err := sql.Open("sqlite", dsn(path, rp))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open readers: %w", err)
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = max(2*runtime.GOMAXPROCS(0), 4)
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	db.r = r
+	return db, nil
+}
+
+// Close runs PRAGMA optimize and closes every connection.
+func (db *DB) Close() error {
+	var errs []error
+	db.stmts.Range(func(_, v any) bool {
+		errs = append(errs, v.(*sql.Stmt).Close())
+		return true
+	})
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if _, err := db.w.Exec("PRAGMA optimize"); err != nil {
+		errs = append(errs, fmt.Errorf("optimize: %w", err))
+	}
+	errs = append(errs, db.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that both pools answer and that every migration is applied:
+// the readiness check.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("readers: %w", err)
+	}
+	pending, err := pendingMigrations(ctx, db.r)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("migrations not applied: %v", pending)
+	}
+	return nil
+}
+
+// QueryCount returns how many SQL statements the read side has run since
+// Open: the N+1 guard's measure, and a metric.
+func (db *DB) QueryCount() int64 { return db.queries.Load() }
+
+// stmt returns a prepared statement for query on the read pool, preparing it
+// once. The set of query texts is small and fixed (filters combine a bounded
+// number of ways), so the cache is bounded too.
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := db.stmts.Load(query); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := db.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return s, nil
+}
+
+// query runs a read statement through the statement cache.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	db.queries.Add(1)
+	s, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+// queryRow runs a one-row read statement through the statement cache.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	db.queries.Add(1)
+	s, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryRowContext(ctx, args...), nil
+}
+
+// nowMillis is the store clock's current time in Unix milliseconds.
+func (db *DB) nowMillis() int64 { return db.now().UnixMilli() }
+
+// timeOf converts stored Unix milliseconds to a time in the site's zone.
+func (db *DB) timeOf(ms int64) time.Time { return time.UnixMilli(ms).In(db.zone) }
+
+// millis converts t to stored Unix milliseconds; the zero time is NULL.
+func millis(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}

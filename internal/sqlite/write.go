@@ -1,0 +1,289 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// inTx runs fn in a writer transaction (BEGIN IMMEDIATE), committing when fn
+// returns nil and rolling back otherwise.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// exists reports whether query (SELECT 1 ...) finds a row.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CreateCategory implements news.Writer.
+func (db *DB) CreateCategory(ctx context.Context, c *news.Category) error {
+	if err := c.Prepare(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := slugFree(ctx, tx, "categories", c.Slug); err != nil {
+			return err
+		}
+		var parent any
+		if c.ParentID != 0 {
+			ok, err := exists(ctx, tx, `SELECT 1 FROM categories WHERE id = ?`, c.ParentID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return news.Invalid("parent", "no such category")
+			}
+			parent = c.ParentID
+		}
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO categories (slug, name, description, parent_id, position, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, parent, c.Position, now.UnixMilli(), now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		c.ID, err = res.LastInsertId()
+		c.CreatedAt = now.In(db.zone)
+		return err
+	})
+}
+
+// CreateAuthor implements news.Writer.
+func (db *DB) CreateAuthor(ctx context.Context, a *news.Author) error {
+	if err := a.Prepare(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := slugFree(ctx, tx, "authors", a.Slug); err != nil {
+			return err
+		}
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO authors (slug, name, bio, avatar_url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, a.Slug, a.Name, a.Bio, a.AvatarURL, now.UnixMilli(), now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		a.ID, err = res.LastInsertId()
+		a.CreatedAt = now.In(db.zone)
+		return err
+	})
+}
+
+// CreateTag implements news.Writer.
+func (db *DB) CreateTag(ctx context.Context, t *news.Tag) error {
+	if err := t.Prepare(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := slugFree(ctx, tx, "tags", t.Slug); err != nil {
+			return err
+		}
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO tags (slug, name, created_at) VALUES (?, ?, ?)`,
+			t.Slug, t.Name, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		t.ID, err = res.LastInsertId()
+		t.CreatedAt = now.In(db.zone)
+		return err
+	})
+}
+
+// slugFree returns a CONFLICT error when table already has slug. The table
+// name is one of ours, never input.
+func slugFree(ctx context.Context, tx *sql.Tx, table, slug string) error {
+	taken, err := exists(ctx, tx, `SELECT 1 FROM `+table+` WHERE slug = ?`, slug)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return &news.Error{Code: news.ECONFLICT, Field: "slug", Message: fmt.Sprintf("slug: %q is taken", slug)}
+	}
+	return nil
+}
+
+// CreateArticle implements news.Writer.
+func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
+	explicitSlug := a.Slug != ""
+	if err := a.Prepare(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkRefs(ctx, tx, a); err != nil {
+			return err
+		}
+		if explicitSlug {
+			if err := slugFree(ctx, tx, "articles", a.Slug); err != nil {
+				return err
+			}
+		} else if err := uniqueArticleSlug(ctx, tx, a); err != nil {
+			return err
+		}
+		now := db.now()
+		a.CreatedAt, a.UpdatedAt = now.In(db.zone), now.In(db.zone)
+		w, err := newArticleWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		return w.insert(ctx, a)
+	})
+}
+
+// checkRefs makes sure a's category, authors and tags exist.
+func checkRefs(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	ok, err := exists(ctx, tx, `SELECT 1 FROM categories WHERE id = ?`, a.CategoryID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return news.Invalid("category", "no such category")
+	}
+	for _, ref := range []struct {
+		field, table string
+		ids          []int64
+	}{{"authors", "authors", a.AuthorIDs}, {"tags", "tags", a.TagIDs}} {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ref.table+` WHERE id IN (SELECT DISTINCT value FROM json_each(?))`,
+			idList(ref.ids)).Scan(&n); err != nil {
+			return err
+		}
+		if n != len(uniqueIDs(ref.ids)) {
+			return news.Invalid(ref.field, "unknown %s", ref.field)
+		}
+	}
+	return nil
+}
+
+// uniqueIDs returns ids without repeats, in first-seen order.
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// uniqueArticleSlug appends -2, -3… to a.Slug until no article has it.
+func uniqueArticleSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error {
+	base := a.Slug
+	for n := 2; ; n++ {
+		taken, err := exists(ctx, tx, `SELECT 1 FROM articles WHERE slug = ?`, a.Slug)
+		if err != nil || !taken {
+			return err
+		}
+		a.Slug = base + "-" + strconv.Itoa(n)
+	}
+}
+
+// articleWriter holds the prepared statements that write an article and its
+// links inside one transaction: used once by CreateArticle and many times by
+// a bulk load.
+type articleWriter struct {
+	article, author, tag, categories *sql.Stmt
+}
+
+func newArticleWriter(ctx context.Context, tx *sql.Tx) (*articleWriter, error) {
+	w := &articleWriter{}
+	for _, s := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&w.article, `INSERT INTO articles (slug, title, excerpt, body_html, body_text,
+			cover_url, cover_caption, cover_alt, cover_credit, cover_width, cover_height,
+			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.author, `INSERT INTO article_authors (article_id, author_id, position, pub_at) VALUES (?, ?, ?, ?)`},
+		{&w.tag, `INSERT INTO article_tags (article_id, tag_id, position, pub_at) VALUES (?, ?, ?, ?)`},
+		// The article's category and every ancestor (UNION stops a cycle).
+		{&w.categories, `WITH RECURSIVE up(id) AS (
+				SELECT ?1
+				UNION
+				SELECT c.parent_id FROM categories c JOIN up ON c.id = up.id WHERE c.parent_id IS NOT NULL)
+			INSERT INTO article_categories (category_id, article_id, pub_at) SELECT id, ?2, ?3 FROM up`},
+	} {
+		st, err := tx.PrepareContext(ctx, s.query)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*s.dst = st
+	}
+	return w, nil
+}
+
+func (w *articleWriter) close() {
+	if w == nil {
+		return
+	}
+	for _, s := range []*sql.Stmt{w.article, w.author, w.tag, w.categories} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// pubAt is what the link tables store for a: its publish time if published,
+// else NULL, so that public lists never see it.
+func pubAt(a *news.Article) any {
+	if a.Status != news.StatusPublished {
+		return nil
+	}
+	return millis(a.PublishedAt)
+}
+
+// insert writes a prepared article and its links, and sets a.ID.
+func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
+	var img news.Image
+	if a.Cover != nil {
+		img = *a.Cover
+	}
+	res, err := w.article.ExecContext(ctx, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
+		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
+		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
+		a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("insert article: %w", err)
+	}
+	if a.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	pub := pubAt(a)
+	for i, id := range uniqueIDs(a.AuthorIDs) {
+		if _, err := w.author.ExecContext(ctx, a.ID, id, i, pub); err != nil {
+			return fmt.Errorf("insert article author: %w", err)
+		}
+	}
+	for i, id := range uniqueIDs(a.TagIDs) {
+		if _, err := w.tag.ExecContext(ctx, a.ID, id, i, pub); err != nil {
+			return fmt.Errorf("insert article tag: %w", err)
+		}
+	}
+	if _, err := w.categories.ExecContext(ctx, a.CategoryID, a.ID, pub); err != nil {
+		return fmt.Errorf("insert article categories: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+// Package vntext handles Vietnamese text: accent folding (including đ/Đ, which
+// has no Unicode decomposition), NFC normalisation and slugs.
+//
+// It is a leaf package: no I/O, no dependency on the rest of newsdesk.
+package vntext
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// tableEnd bounds the fast lookup table: it covers Latin-1, Latin Extended-A
+// and -B (ơ, ư) and Latin Extended Additional (ạ…ỹ), i.e. every precomposed
+// Vietnamese letter.
+const tableEnd = 0x1F00
+
+// foldTable maps each rune below tableEnd to its folded form: lowercase, with
+// every combining mark removed and đ folded to d.
+var foldTable [tableEnd]rune
+
+func init() {
+	for r := rune(0); r < tableEnd; r++ {
+		foldTable[r] = foldSlow(r)
+	}
+}
+
+// foldSlow folds one rune through Unicode decomposition. It always returns
+// exactly one rune, so folded text keeps the rune positions of its source.
+func foldSlow(r rune) rune {
+	switch r {
+	case 'đ', 'Đ':
+		return 'd'
+	}
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
+	if unicode.Is(unicode.Mn, r) {
+		return r
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	d := norm.NFD.Bytes(buf[:n])
+	base, _ := utf8.DecodeRune(d)
+	if base == utf8.RuneError {
+		return unicode.ToLower(r)
+	}
+	return unicode.ToLower(base)
+}
+
+// FoldRune folds a single rune: lowercase, no accents, đ -> d. It maps one
+// rune to one rune.
+func FoldRune(r rune) rune {
+	if r >= 0 && r < tableEnd {
+		return foldTable[r]
+	}
+	return foldSlow(r)
+}
+
+// Fold returns s lowercased with Vietnamese (and other Latin) accents removed
+// and đ/Đ folded to d: "Đường Dương Kinh" -> "duong duong kinh". The input
+// is NFC-normalised first; the result has exactly as many runes as the NFC
+// form of s, so a rune offset in the folded text is a rune offset in the
+// original.
+func Fold(s string) string {
+	s = NFC(s)
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(FoldRune(r))
+	}
+	return b.String()
+}
+
+// NFC returns s in Unicode Normalization Form C, the form newsdesk stores.
+func NFC(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// Clean returns s in NFC with surrounding white space removed and every inner
+// run of white space collapsed to one space: the form of titles and names.
+func Clean(s string) string {
+	return strings.Join(strings.Fields(NFC(s)), " ")
+}

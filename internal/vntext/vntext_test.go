@@ -1,0 +1,97 @@
+package vntext_test
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/newsdesk/newsdesk/internal/vntext"
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Dương Kinh", "duong kinh"},
+		{"DƯƠNG KINH", "duong kinh"},
+		{"Đồng đội ĐÀ NẴNG", "dong doi da nang"},
+		{"Hải Phòng", "hai phong"},
+		{"tập huấn", "tap huan"},
+		{"Sở Thông tin và Truyền thông", "so thong tin va truyen thong"},
+		{"ỹ ỵ ự ẩ ờ", "y y u a o"},
+		{"plain ASCII", "plain ascii"},
+		{"‘vàng’ – 8,1 ha", "‘vang’ – 8,1 ha"},
+		// Decomposed input (e + combining circumflex + combining dot below) is NFC-normalised first.
+		{"Vie\u0302\u0323t", "viet"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := vntext.Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFoldKeepsRunePositions(t *testing.T) {
+	for _, s := range []string{"Đường Dương Kinh, Hải Phòng", "Nhà báo Lê Nghiêm", "日本語 and ǅ ﬁ"} {
+		n := norm.NFC.String(s)
+		if got, want := utf8.RuneCountInString(vntext.Fold(s)), utf8.RuneCountInString(n); got != want {
+			t.Errorf("Fold(%q) has %d runes, want %d", s, got, want)
+		}
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Phạt 45 triệu đồng 1 y sĩ ở phường Dương Kinh khám chữa bệnh không phép",
+			"phat-45-trieu-dong-1-y-si-o-phuong-duong-kinh-kham-chua-benh-khong-phep"},
+		{"Giao hơn 8,1 ha đất ‘vàng’ Nhà máy Sứ Hải Dương (cũ) cho chủ đầu tư thực hiện dự án nhà ở",
+			"giao-hon-8-1-ha-dat-vang-nha-may-su-hai-duong-cu-cho-chu-dau-tu-thuc-hien-du-an-nha-o"},
+		{"Việc sớm hình thành Đông - Tây", "viec-som-hinh-thanh-dong-tay"},
+		{"  --Đô thị!!  ", "do-thi"},
+		{"???", ""},
+	}
+	for _, tt := range tests {
+		got := vntext.Slugify(tt.in)
+		if got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got != "" && !vntext.IsSlug(got) {
+			t.Errorf("IsSlug(Slugify(%q)) = false for %q", tt.in, got)
+		}
+	}
+}
+
+func TestSlugifyLength(t *testing.T) {
+	long := ""
+	for range 40 {
+		long += "Thành phố Hải Phòng "
+	}
+	got := vntext.Slugify(long)
+	if len(got) > vntext.MaxSlugLen || !vntext.IsSlug(got) {
+		t.Fatalf("Slugify(long) = %q (%d bytes), want a valid slug of at most %d bytes", got, len(got), vntext.MaxSlugLen)
+	}
+}
+
+func TestIsSlug(t *testing.T) {
+	for s, want := range map[string]bool{
+		"hai-phong": true, "a": true, "2025-tin-moi": true,
+		"": false, "-a": false, "a-": false, "a--b": false, "Hai": false, "hải": false, "a b": false,
+	} {
+		if got := vntext.IsSlug(s); got != want {
+			t.Errorf("IsSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	if got, want := vntext.Clean("  Hải \n Phòng\t "), "Hải Phòng"; got != want {
+		t.Errorf("Clean = %q, want %q", got, want)
+	}
+}
+
+func BenchmarkFold(b *testing.B) {
+	s := "Ngày 10/10, tại Trung tâm hội nghị thành phố, Sở Thông tin và Truyền thông tổ chức Hội nghị tập huấn công tác thông tin đối ngoại cho cán bộ làm công tác thông tin đối ngoại của các sở, ngành, quận, huyện."
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		vntext.Fold(s)
+	}
+}
