@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/newsdesk/newsdesk/graph/model"
 	"github.com/newsdesk/newsdesk/internal/loader"
 	"github.com/newsdesk/newsdesk/internal/news"
@@ -32,6 +35,7 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if err != nil {
 		return nil, err
 	}
+	preload(ctx, l.Items)
 	c := &model.ArticleConnection{
 		Edges:    make([]*model.ArticleEdge, len(l.Items)),
 		Nodes:    l.Items,
@@ -42,6 +46,54 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 		c.Edges[i] = &model.ArticleEdge{Cursor: news.ArticleCursor(a).String(), Node: a}
 	}
 	return c, nil
+}
+
+// preload starts one batch each for the authors and tags of a page of
+// articles, when the query asks for them, so that the per-article loads that
+// follow find their keys already batched, however the resolvers are
+// scheduled.
+func preload(ctx context.Context, items []*news.Article) {
+	if len(items) == 0 {
+		return
+	}
+	ids := make([]int64, len(items))
+	for i, a := range items {
+		ids[i] = a.ID
+	}
+	fields := articleFieldsRequested(ctx)
+	l := loader.For(ctx)
+	if fields["authors"] {
+		l.AuthorsByArticle.LoadAllThunk(ctx, ids)
+	}
+	if fields["tags"] {
+		l.TagsByArticle.LoadAllThunk(ctx, ids)
+	}
+}
+
+// articleFieldsRequested returns the names of the Article fields selected
+// under the connection being resolved (through edges.node and nodes).
+func articleFieldsRequested(ctx context.Context) map[string]bool {
+	opCtx := graphql.GetOperationContext(ctx)
+	var nodeSelections []ast.SelectionSet
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch f.Name {
+		case "nodes":
+			nodeSelections = append(nodeSelections, f.Selections)
+		case "edges":
+			for _, ef := range graphql.CollectFields(opCtx, f.Selections, nil) {
+				if ef.Name == "node" {
+					nodeSelections = append(nodeSelections, ef.Selections)
+				}
+			}
+		}
+	}
+	names := map[string]bool{}
+	for _, sel := range nodeSelections {
+		for _, f := range graphql.CollectFields(opCtx, sel, nil) {
+			names[f.Name] = true
+		}
+	}
+	return names
 }
 
 // within narrows a nested connection's filter to its parent (a category,

@@ -3,7 +3,6 @@
 package model
 
 import (
-	"errors"
 	"io"
 	"strconv"
 	"time"
@@ -41,11 +40,11 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, errors.New("DateTime must be an RFC 3339 string")
+		return time.Time{}, news.Errorf(news.EINVALID, "DateTime must be an RFC 3339 string")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, errors.New("DateTime must be RFC 3339, like 2025-10-10T09:30:00+07:00")
+		return time.Time{}, news.Errorf(news.EINVALID, "DateTime must be RFC 3339, like 2025-10-10T09:30:00+07:00, got %q", s)
 	}
 	return t, nil
 }

@@ -18,7 +18,7 @@ import (
 // wait is how long a loader collects keys before it fetches. GraphQL
 // resolves the fields of a list's items concurrently, so their keys arrive
 // within microseconds of each other.
-const wait = 500 * time.Microsecond
+const wait = 200 * time.Microsecond
 
 // Loaders are the per-request loaders.
 type Loaders struct {

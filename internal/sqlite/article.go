@@ -146,9 +146,8 @@ func (db *DB) newArticleList(f news.ArticleFilter) *articleList {
 	return l
 }
 
-// FindArticles implements news.Reader with keyset pagination: no OFFSET, each
-// page one ordered index range scan.
-func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
+// listQuery builds the SQL of one page of the list f describes.
+func (db *DB) listQuery(f news.ArticleFilter, p news.Page) (string, []any) {
 	l := db.newArticleList(f)
 	where, args := l.where, l.args
 	// The list runs newest first: "after" a cursor is older, "before" newer.
@@ -166,8 +165,13 @@ func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	}
 	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
 		articleCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
-	args = append(args, p.Limit+1)
+	return q, append(args, p.Limit+1)
+}
 
+// FindArticles implements news.Reader with keyset pagination: no OFFSET, each
+// page one ordered index range scan.
+func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
+	q, args := db.listQuery(f, p)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -217,15 +221,19 @@ func (db *DB) CountArticles(ctx context.Context, f news.ArticleFilter) (int, err
 	return n, row.Scan(&n)
 }
 
+// relatedSQL finds stories sharing a tag or the category: ?1 now, ?2 the
+// article, ?3 the limit.
+const relatedSQL = `SELECT a.id FROM articles a
+	WHERE a.status = 'published' AND a.published_at <= ?1 AND a.id <> ?2
+	AND (a.category_id = (SELECT category_id FROM articles WHERE id = ?2)
+	     OR EXISTS (SELECT 1 FROM article_tags t JOIN article_tags s ON s.tag_id = t.tag_id
+	                WHERE t.article_id = a.id AND s.article_id = ?2))
+	ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`
+
 // RelatedArticleIDs implements news.Reader: visible stories that share a tag
 // or the category with the article, newest first.
 func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int64, error) {
-	rows, err := db.query(ctx, `SELECT a.id FROM articles a
-		WHERE a.status = 'published' AND a.published_at <= ?1 AND a.id <> ?2
-		AND (a.category_id = (SELECT category_id FROM articles WHERE id = ?2)
-		     OR EXISTS (SELECT 1 FROM article_tags t JOIN article_tags s ON s.tag_id = t.tag_id
-		                WHERE t.article_id = a.id AND s.article_id = ?2))
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`, db.nowMillis(), id, limit)
+	rows, err := db.query(ctx, relatedSQL, db.nowMillis(), id, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,10 @@ const bulkBatch = 20000
 // a crash midway can leave a partial load. It ends with ANALYZE so the query
 // planner knows the new sizes.
 func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) error) error) (err error) {
+	// Leaving WAL mode needs the only connection to the file: close the
+	// idle readers for the duration.
+	db.r.SetMaxIdleConns(0)
+	defer db.r.SetMaxIdleConns(db.readConns)
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return err

@@ -42,8 +42,9 @@ type DB struct {
 	w *sql.DB // the one writer connection
 	r *sql.DB // read-only pool
 
-	stmts   sync.Map // SQL text -> *sql.Stmt on r
-	queries atomic.Int64
+	readConns int
+	stmts     sync.Map // SQL text -> *sql.Stmt on r
+	queries   atomic.Int64
 }
 
 // dsn builds a modernc DSN for path with the given URI parameters.
@@ -107,6 +108,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if n <= 0 {
 		n = max(2*runtime.GOMAXPROCS(0), 4)
 	}
+	db.readConns = n
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)

@@ -76,20 +76,27 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 	return v, err
 }
 
-// AuthorsOfArticles implements news.Reader.
-func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	return linked(ctx, db, ids, db.scanAuthor, `SELECT l.article_id, `+authorCols+`
+// authorsOfArticlesSQL and tagsOfArticlesSQL read the bylines and tags of a
+// batch of articles; the one parameter is a JSON array of ids.
+const (
+	authorsOfArticlesSQL = `SELECT l.article_id, ` + authorCols + `
 		FROM article_authors l JOIN authors au ON au.id = l.author_id
 		WHERE l.article_id IN (SELECT value FROM json_each(?))
-		ORDER BY l.article_id, l.position`)
+		ORDER BY l.article_id, l.position`
+	tagsOfArticlesSQL = `SELECT l.article_id, ` + tagCols + `
+		FROM article_tags l JOIN tags t ON t.id = l.tag_id
+		WHERE l.article_id IN (SELECT value FROM json_each(?))
+		ORDER BY l.article_id, l.position`
+)
+
+// AuthorsOfArticles implements news.Reader.
+func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
+	return linked(ctx, db, ids, db.scanAuthor, authorsOfArticlesSQL)
 }
 
 // TagsOfArticles implements news.Reader.
 func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	return linked(ctx, db, ids, db.scanTag, `SELECT l.article_id, `+tagCols+`
-		FROM article_tags l JOIN tags t ON t.id = l.tag_id
-		WHERE l.article_id IN (SELECT value FROM json_each(?))
-		ORDER BY l.article_id, l.position`)
+	return linked(ctx, db, ids, db.scanTag, tagsOfArticlesSQL)
 }
 
 // linked runs a query whose rows are an article id followed by the columns

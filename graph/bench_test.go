@@ -1,0 +1,44 @@
+package graph_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
+)
+
+// benchQuery measures one GraphQL POST through the real handler (executor,
+// loaders, store, SQLite) without the network.
+func benchQuery(b *testing.B, body string) {
+	db := sqlitetest.OpenDemo(b, sqlite.Options{})
+	h := graph.NewHandler(graph.Options{Store: db})
+	run := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := run(); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+		b.Fatalf("query failed: %d %s", rec.Code, rec.Body)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			run()
+		}
+	})
+}
+
+func BenchmarkArticleBySlug(b *testing.B) {
+	benchQuery(b, `{"query":"{ article(slug: \"`+seedSlug+`\") { id slug title excerpt bodyHtml publishedAt coverImage { url caption } authors { name slug } category { name slug } tags { name slug } } }"}`)
+}
+
+func BenchmarkArticlePage20(b *testing.B) {
+	benchQuery(b, `{"query":"{ articles(first: 20) { edges { cursor node { id slug title excerpt publishedAt coverImage { url } authors { name slug } category { name slug } tags { name slug } } } pageInfo { hasNextPage endCursor } } }"}`)
+}

@@ -1,0 +1,92 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// TestQueryPlans runs EXPLAIN QUERY PLAN on every article list and lookup
+// the store can build and fails on a full scan of a table or a sort of a
+// whole result: every public list must be one ordered index range.
+func TestQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Plans depend on statistics: give the planner a realistic shape.
+	if _, err := db.w.ExecContext(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+
+	var captured []string
+	after := news.Cursor{Time: time.Now().UnixMilli(), ID: 10}
+	var filters []news.ArticleFilter
+	for _, tag := range []string{"", "hai-phong"} {
+		for _, author := range []string{"", "hoang-duc"} {
+			for _, cat := range []string{"", "thoi-su"} {
+				for _, dated := range []bool{false, true} {
+					f := news.ArticleFilter{Tag: tag, Author: author, Category: cat}
+					if dated {
+						f.PublishedAfter = time.Now().AddDate(-1, 0, 0)
+						f.PublishedBefore = time.Now()
+					}
+					filters = append(filters, f)
+				}
+			}
+		}
+	}
+	for _, f := range filters {
+		for _, p := range []news.Page{
+			{Limit: 20},
+			{Limit: 20, After: &after},
+			{Limit: 20, Backward: true, Before: &after},
+		} {
+			q, _ := db.listQuery(f, p)
+			captured = append(captured, q)
+		}
+		l := db.newArticleList(f)
+		captured = append(captured, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(l.where, " AND "))
+	}
+	captured = append(captured,
+		`SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
+		relatedSQL,
+		authorsOfArticlesSQL,
+		tagsOfArticlesSQL,
+	)
+
+	for _, q := range captured {
+		n := strings.Count(q, "?")
+		args := make([]any, n)
+		for i := range args {
+			args[i] = 1
+		}
+		rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("explain %s: %v", q, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			fullScan := strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, " USING ")
+			jsonScan := strings.HasPrefix(step, "SCAN json_each")
+			if (fullScan && !jsonScan) || strings.Contains(step, "USE TEMP B-TREE FOR ORDER BY") {
+				t.Errorf("query plan step %q in\n%s\nplan:\n  %s", step, q, strings.Join(plan, "\n  "))
+			}
+		}
+	}
+}
