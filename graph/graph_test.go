@@ -412,7 +412,9 @@ func TestNoNPlusOne(t *testing.T) {
 	e := newEnv(t)
 	count := func(n int) int64 {
 		before := e.db.QueryCount()
-		var data struct{ Articles struct{ Nodes []struct{ Slug string } } }
+		var data struct {
+			Articles struct{ Nodes []struct{ Slug string } }
+		}
 		e.ok(`query($n: Int) { articles(first: $n, filter: {category: "thoi-su"}) {
 			nodes { slug title authors { name } category { name parent { name } } tags { name } } } }`,
 			map[string]any{"n": n}, &data)
