@@ -19,7 +19,10 @@ import (
 
 // Options configure the GraphQL handler.
 type Options struct {
-	Store news.Reader
+	Store interface {
+		news.Reader
+		news.SearchStore
+	}
 	// Introspection allows schema introspection (development tools).
 	Introspection bool
 	// Logger receives internal errors, which clients see only as
@@ -39,7 +42,8 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.RequestID == nil {
 		cfg.RequestID = func(context.Context) string { return "" }
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: cfg.Store}}))
+	resolver := &Resolver{Store: cfg.Store, Searcher: &news.Searcher{Store: cfg.Store}}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -9,5 +9,6 @@ import "github.com/newsdesk/newsdesk/internal/news"
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
-	Store news.Reader
+	Store    news.Reader
+	Searcher *news.Searcher
 }

@@ -27,6 +27,7 @@ type ResolverRoot interface {
 	Author() AuthorResolver
 	Category() CategoryResolver
 	Query() QueryResolver
+	SearchConnection() SearchConnectionResolver
 	Tag() TagResolver
 }
 
@@ -119,8 +120,27 @@ type ComplexityRoot struct {
 		Categories func(childComplexity int) int
 		Category   func(childComplexity int, slug string) int
 		Node       func(childComplexity int, id string) int
+		Search     func(childComplexity int, query string, first *int, after *string, last *int, before *string, filter *news.ArticleFilter, orderBy *news.SearchOrder) int
 		Tag        func(childComplexity int, slug string) int
 		Tags       func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor    func(childComplexity int) int
+		Highlight func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Score     func(childComplexity int) int
+	}
+
+	SearchHighlight struct {
+		Snippet func(childComplexity int) int
+		Title   func(childComplexity int) int
 	}
 
 	Tag struct {
@@ -553,6 +573,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*news.ArticleFilter), args["orderBy"].(*news.SearchOrder)), true
 	case "Query.tag":
 		if e.ComplexityRoot.Query.Tag == nil {
 			break
@@ -575,6 +606,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tags(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.highlight":
+		if e.ComplexityRoot.SearchEdge.Highlight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Highlight(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+
+	case "SearchHighlight.snippet":
+		if e.ComplexityRoot.SearchHighlight.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHighlight.Snippet(childComplexity), true
+	case "SearchHighlight.title":
+		if e.ComplexityRoot.SearchHighlight.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHighlight.Title(childComplexity), true
 
 	case "Tag.articles":
 		if e.ComplexityRoot.Tag.Articles == nil {
@@ -749,6 +837,54 @@ type Query {
   tags(first: Int, after: String, last: Int, before: String): TagConnection!
   "A tag by slug; null when unknown."
   tag(slug: String!): Tag
+
+  """
+  Full-text search over published articles. Accent- and case-insensitive
+  (đ matches d), every word must match, the last word also as a prefix
+  (unless the query ends with a space). RELEVANCE ranks title over lead over
+  body, phrases and exact accents higher, newer higher, over the best few
+  hundred matches; NEWEST pages through every match by date. Cursors and
+  bounds as for articles.
+  """
+  search(
+    query: String!
+    first: Int
+    after: String
+    last: Int
+    before: String
+    filter: ArticleFilter
+    orderBy: SearchOrder = RELEVANCE
+  ): SearchConnection!
+}
+
+"How search results are ordered."
+enum SearchOrder {
+  "Best match first, newer first among equals."
+  RELEVANCE
+  "Newest first."
+  NEWEST
+}
+
+type SearchConnection {
+  edges: [SearchEdge!]!
+  pageInfo: PageInfo!
+  "How many published articles match, over all pages (computed only when asked)."
+  totalCount: Int!
+}
+
+type SearchEdge {
+  cursor: String!
+  node: Article!
+  "The relevance score (higher is better)."
+  score: Float!
+  highlight: SearchHighlight!
+}
+
+"Matched words wrapped in <mark>...</mark> on the original accented text; everything else HTML-escaped."
+type SearchHighlight {
+  title: String!
+  "A short passage of the lead or body around the best match."
+  snippet: String!
 }
 
 "Narrows an article list. Fields combine with AND; unknown slugs match nothing."
@@ -1036,6 +1172,42 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "highlight":
+		return ec.fieldContext_SearchEdge_highlight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchHighlight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_SearchHighlight_title(ctx, field)
+	case "snippet":
+		return ec.fieldContext_SearchHighlight_snippet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchHighlight", field.Name)
 }
 
 func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -203,6 +203,44 @@ func (r *queryResolver) Tag(ctx context.Context, slug string) (*news.Tag, error)
 	return notFoundAsNil(r.Store.TagBySlug(ctx, slug))
 }
 
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *string, last *int, before *string, filter *news.ArticleFilter, orderBy *news.SearchOrder) (*model.SearchConnection, error) {
+	p, err := news.PageArgs{First: first, After: after, Last: last, Before: before}.Page()
+	if err != nil {
+		return nil, err
+	}
+	req := news.SearchRequest{Query: query, Order: news.OrderRelevance}
+	if filter != nil {
+		req.Filter = *filter
+	}
+	if orderBy != nil {
+		req.Order = *orderBy
+	}
+	l, err := r.Searcher.Search(ctx, req, p)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.SearchConnection{
+		Edges:    make([]*model.SearchEdge, len(l.Items)),
+		PageInfo: pageInfo(l, func(h *news.SearchHit) news.Cursor { return h.Cursor }),
+		Request:  req,
+	}
+	for i, h := range l.Items {
+		c.Edges[i] = &model.SearchEdge{
+			Cursor:    h.Cursor.String(),
+			Node:      h.Article,
+			Score:     h.Score,
+			Highlight: &model.SearchHighlight{Title: h.Title, Snippet: h.Snippet},
+		}
+	}
+	return c, nil
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.SearchConnection) (int, error) {
+	return r.Searcher.Count(ctx, obj.Request)
+}
+
 // ID is the resolver for the id field.
 func (r *tagResolver) ID(ctx context.Context, obj *news.Tag) (string, error) {
 	return news.NodeID(news.KindTag, obj.ID), nil
@@ -230,6 +268,9 @@ func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// SearchConnection returns SearchConnectionResolver implementation.
+func (r *Resolver) SearchConnection() SearchConnectionResolver { return &searchConnectionResolver{r} }
+
 // Tag returns TagResolver implementation.
 func (r *Resolver) Tag() TagResolver { return &tagResolver{r} }
 
@@ -239,5 +280,6 @@ type (
 	authorResolver            struct{ *Resolver }
 	categoryResolver          struct{ *Resolver }
 	queryResolver             struct{ *Resolver }
+	searchConnectionResolver  struct{ *Resolver }
 	tagResolver               struct{ *Resolver }
 )

@@ -3,6 +3,7 @@
 //	newsdesk serve   [--addr :8080] [--db newsdesk.db] [--demo] [--production]
 //	newsdesk migrate [--db newsdesk.db]
 //	newsdesk seed    [--db newsdesk.db] (--demo | --synthetic N [--seed S])
+//	newsdesk reindex [--db newsdesk.db]
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION.
@@ -44,6 +45,7 @@ commands:
   serve    run the API server (creates and migrates the database)
   migrate  create or upgrade the database schema
   seed     load demo content or a synthetic corpus
+  reindex  rebuild the search index from the articles (repair)
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "seed":
 		return seed(ctx, args[1:], stdout, stderr)
+	case "reindex":
+		return reindex(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -187,5 +191,25 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d synthetic articles in %s\n", *dbPath, *n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reindex", stderr)
+	dbPath := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	n, err := db.RebuildSearch(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -91,6 +91,13 @@ func TestSeedSyntheticAndMigrate(t *testing.T) {
 	if !strings.Contains(out.String(), "schema up to date") {
 		t.Errorf("migrate output: %s", out.String())
 	}
+	out.Reset()
+	if err := run(context.Background(), []string{"reindex", "--db", db}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "rebuilt over 500 published articles") {
+		t.Errorf("reindex output: %s", out.String())
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

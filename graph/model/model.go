@@ -24,6 +24,14 @@ type ArticleConnection struct {
 	Filter   news.ArticleFilter
 }
 
+// SearchConnection is a page of search results. Request is kept so that
+// totalCount can count every match when a client asks for it.
+type SearchConnection struct {
+	Edges    []*SearchEdge
+	PageInfo *PageInfo
+	Request  news.SearchRequest
+}
+
 // MarshalDateTime writes t as RFC 3339 in t's own zone (the store returns
 // times in the site's zone), with fractions of a second only when there
 // are some. The zero time is null.

@@ -33,6 +33,21 @@ type PageInfo struct {
 type Query struct {
 }
 
+type SearchEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *news.Article `json:"node"`
+	// The relevance score (higher is better).
+	Score     float64          `json:"score"`
+	Highlight *SearchHighlight `json:"highlight"`
+}
+
+// Matched words wrapped in <mark>...</mark> on the original accented text; everything else HTML-escaped.
+type SearchHighlight struct {
+	Title string `json:"title"`
+	// A short passage of the lead or body around the best match.
+	Snippet string `json:"snippet"`
+}
+
 type TagConnection struct {
 	Edges    []*TagEdge  `json:"edges"`
 	Nodes    []*news.Tag `json:"nodes"`

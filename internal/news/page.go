@@ -2,6 +2,7 @@ package news
 
 import (
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -14,20 +15,26 @@ const (
 )
 
 // Cursor is a keyset position in a list. Article lists are ordered by
-// (publish time, id), newest first; author and tag lists by slug. Cursors
-// are opaque to clients: String encodes one and ParseCursor reads it back.
+// (publish time, id), newest first; author and tag lists by slug; search
+// results by search key, or by (score, search key). Cursors are opaque to
+// clients: String encodes one and ParseCursor reads it back.
 type Cursor struct {
-	Time int64 // Unix milliseconds
-	ID   int64
-	Slug string
+	Time  int64 // Unix milliseconds
+	ID    int64
+	Slug  string
+	Key   int64   // search key
+	Score float64 // relevance, with Key and Time: the clock it was scored at
 }
 
 // String encodes c as an opaque, URL-safe token.
 func (c Cursor) String() string {
 	var raw string
-	if c.Slug != "" {
+	switch {
+	case c.Slug != "":
 		raw = "s:" + c.Slug
-	} else {
+	case c.Key != 0:
+		raw = "k:" + strconv.FormatFloat(c.Score, 'g', -1, 64) + ":" + strconv.FormatInt(c.Key, 10) + ":" + strconv.FormatInt(c.Time, 10)
+	default:
 		raw = "t:" + strconv.FormatInt(c.Time, 10) + ":" + strconv.FormatInt(c.ID, 10)
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
@@ -48,6 +55,18 @@ func ParseCursor(field, s string) (Cursor, error) {
 			return Cursor{}, bad
 		}
 		return Cursor{Slug: rest}, nil
+	case "k":
+		parts := strings.Split(rest, ":")
+		if len(parts) != 3 {
+			return Cursor{}, bad
+		}
+		sc, err1 := strconv.ParseFloat(parts[0], 64)
+		k, err2 := strconv.ParseInt(parts[1], 10, 64)
+		t, err3 := strconv.ParseInt(parts[2], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil || k == 0 || math.IsNaN(sc) || math.IsInf(sc, 0) {
+			return Cursor{}, bad
+		}
+		return Cursor{Key: k, Score: sc, Time: t}, nil
 	case "t":
 		ts, ids, ok := strings.Cut(rest, ":")
 		if !ok {

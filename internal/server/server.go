@@ -21,10 +21,11 @@ import (
 	"github.com/rs/cors"
 )
 
-// Store is what the server needs of a store: public reads, and a readiness
-// check.
+// Store is what the server needs of a store: public reads, search, and a
+// readiness check.
 type Store interface {
 	news.Reader
+	news.SearchStore
 	Ping(ctx context.Context) error
 }
 

@@ -204,18 +204,24 @@ func uniqueArticleSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 // a bulk load.
 type articleWriter struct {
 	article, author, tag, categories *sql.Stmt
+	// nextID is the id the next insert takes: known before the insert so
+	// that the row's search key goes in with it.
+	nextID int64
 }
 
 func newArticleWriter(ctx context.Context, tx *sql.Tx) (*articleWriter, error) {
 	w := &articleWriter{}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM articles`).Scan(&w.nextID); err != nil {
+		return nil, err
+	}
 	for _, s := range []struct {
 		dst   **sql.Stmt
 		query string
 	}{
-		{&w.article, `INSERT INTO articles (slug, title, excerpt, body_html, body_text,
+		{&w.article, `INSERT INTO articles (id, slug, title, excerpt, body_html, body_text,
 			cover_url, cover_caption, cover_alt, cover_credit, cover_width, cover_height,
-			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at, search_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.author, `INSERT INTO article_authors (article_id, author_id, position, pub_at) VALUES (?, ?, ?, ?)`},
 		{&w.tag, `INSERT INTO article_tags (article_id, tag_id, position, pub_at) VALUES (?, ?, ?, ?)`},
 		// The article's category and every ancestor (UNION stops a cycle).
@@ -261,17 +267,19 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 	if a.Cover != nil {
 		img = *a.Cover
 	}
-	res, err := w.article.ExecContext(ctx, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
+	a.ID = w.nextID
+	pub := pubAt(a)
+	var key any
+	if pub != nil {
+		key = news.SearchKey(a.PublishedAt, a.ID)
+	}
+	if _, err := w.article.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
 		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
 		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
-		a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli())
-	if err != nil {
+		a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli(), key); err != nil {
 		return fmt.Errorf("insert article: %w", err)
 	}
-	if a.ID, err = res.LastInsertId(); err != nil {
-		return err
-	}
-	pub := pubAt(a)
+	w.nextID++
 	for i, id := range uniqueIDs(a.AuthorIDs) {
 		if _, err := w.author.ExecContext(ctx, a.ID, id, i, pub); err != nil {
 			return fmt.Errorf("insert article author: %w", err)

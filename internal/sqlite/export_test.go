@@ -1,0 +1,10 @@
+package sqlite
+
+import "context"
+
+// ExecForTest runs a write statement on the writer, for tests that edit rows
+// the way any write path would.
+func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, query, args...)
+	return err
+}

@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/vntext"
+	msqlite "modernc.org/sqlite"
+)
+
+// Compile-time check that DB can back a news.Searcher.
+var _ news.SearchStore = (*DB)(nil)
+
+// vn_fold is registered on the driver, so every connection (the writer's
+// triggers above all) folds text exactly as Go does. A tool that writes
+// articles through another SQLite build must register it too.
+func init() {
+	err := msqlite.RegisterDeterministicScalarFunction("vn_fold", 1,
+		func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return vntext.Fold(v), nil
+			case []byte:
+				return vntext.Fold(string(v)), nil
+			case nil:
+				return nil, nil
+			default:
+				return fmt.Sprint(v), nil
+			}
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// matchExpr builds the FTS5 query: every term quoted (terms hold only
+// letters and digits, so nothing in them is syntax), the last one a prefix
+// when asked.
+func matchExpr(m news.Match) string {
+	var b strings.Builder
+	for i, t := range m.Terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + t + `"`)
+		if m.Prefix && i == len(m.Terms)-1 {
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
+// matchQuery builds the SQL of a search: the FTS table drives, bounded by
+// search key (publish time), joined to articles for the filters.
+func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
+	table := "search_all"
+	if m.TitleOnly {
+		table = "search_titles"
+	}
+	where := []string{table + ` MATCH ?`}
+	args := []any{matchExpr(m)}
+	// Nothing published after now: keys below the next millisecond.
+	upper := (db.nowMillis() + 1) * 1_000_000
+	if !m.Filter.PublishedBefore.IsZero() {
+		upper = min(upper, m.Filter.PublishedBefore.UnixMilli()*1_000_000)
+	}
+	if !count && m.Before != 0 {
+		upper = min(upper, m.Before)
+	}
+	where = append(where, `f.rowid < ?`)
+	args = append(args, upper)
+	if !m.Filter.PublishedAfter.IsZero() {
+		where = append(where, `f.rowid >= ?`)
+		args = append(args, m.Filter.PublishedAfter.UnixMilli()*1_000_000)
+	}
+	if !count && m.After != 0 {
+		where = append(where, `f.rowid > ?`)
+		args = append(args, m.After)
+	}
+	if m.Filter.Category != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM article_categories x
+			WHERE x.category_id = (SELECT id FROM categories WHERE slug = ?) AND x.article_id = a.id)`)
+		args = append(args, m.Filter.Category)
+	}
+	if m.Filter.Tag != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM article_tags x
+			WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE slug = ?))`)
+		args = append(args, m.Filter.Tag)
+	}
+	if m.Filter.Author != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM article_authors x
+			WHERE x.article_id = a.id AND x.author_id = (SELECT id FROM authors WHERE slug = ?))`)
+		args = append(args, m.Filter.Author)
+	}
+	from := table + ` f JOIN articles a ON a.search_key = f.rowid`
+	if count {
+		return `SELECT count(*) FROM ` + from + ` WHERE ` + strings.Join(where, " AND "), args
+	}
+	order := "DESC"
+	if m.Ascending {
+		order = "ASC"
+	}
+	q := `SELECT a.id, f.rowid, a.title, a.excerpt, a.published_at FROM ` + from +
+		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rowid ` + order + ` LIMIT ?`
+	return q, append(args, m.Limit)
+}
+
+// MatchArticles implements news.SearchStore.
+func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc, error) {
+	if len(m.Terms) == 0 || m.Limit <= 0 {
+		return nil, nil
+	}
+	q, args := db.matchQuery(m, false)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	docs := make([]news.SearchDoc, 0, m.Limit)
+	for rows.Next() {
+		var d news.SearchDoc
+		var published int64
+		if err := rows.Scan(&d.ID, &d.Key, &d.Title, &d.Excerpt, &published); err != nil {
+			return nil, err
+		}
+		d.PublishedAt = db.timeOf(published)
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// CountMatches implements news.SearchStore.
+func (db *DB) CountMatches(ctx context.Context, m news.Match) (int, error) {
+	if len(m.Terms) == 0 {
+		return 0, nil
+	}
+	q, args := db.matchQuery(m, true)
+	row, err := db.queryRow(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	return n, row.Scan(&n)
+}
+
+// RebuildSearch rebuilds the search index from the articles: every search
+// key recomputed, both FTS tables emptied and refilled with folded text.
+// It repairs an index damaged by hand edits; it never uses FTS5's own
+// 'rebuild', which would index unfolded text.
+func (db *DB) RebuildSearch(ctx context.Context) (int, error) {
+	var n int
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`UPDATE articles SET search_key = CASE WHEN status = 'published'
+				THEN published_at * 1000000 + id % 1000000 END
+			 WHERE search_key IS NOT (CASE WHEN status = 'published' THEN published_at * 1000000 + id % 1000000 END)`,
+			`INSERT INTO search_all (search_all) VALUES ('delete-all')`,
+			`INSERT INTO search_titles (search_titles) VALUES ('delete-all')`,
+			`INSERT INTO search_all (rowid, text)
+			 SELECT search_key, vn_fold(title || ' ' || excerpt || ' ' || body_text) FROM articles WHERE search_key IS NOT NULL`,
+			`INSERT INTO search_titles (rowid, title)
+			 SELECT search_key, vn_fold(title) FROM articles WHERE search_key IS NOT NULL`,
+			`INSERT INTO search_all (search_all) VALUES ('optimize')`,
+			`INSERT INTO search_titles (search_titles) VALUES ('optimize')`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("rebuild search: %w", err)
+			}
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE search_key IS NOT NULL`).Scan(&n)
+	})
+	return n, err
+}
