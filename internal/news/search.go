@@ -3,6 +3,7 @@ package news
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -49,18 +50,23 @@ type Match struct {
 // SearchDoc is one match: enough of an article to rank it.
 type SearchDoc struct {
 	ID          int64
-	Key         int64 // the search key: SearchKey(PublishedAt, ID)
+	Key         int64 // the search key: see SearchKeyBase
 	Title       string
 	Excerpt     string
 	PublishedAt time.Time
 }
 
-// SearchKey is an article's position in the search index: publish time in
-// milliseconds with the id's last six digits beside it, so that index order
-// is publish order. Distinct articles collide only when published in the
-// same millisecond with ids a multiple of a million apart.
-func SearchKey(publishedAt time.Time, id int64) int64 {
-	return publishedAt.UnixMilli()*1_000_000 + id%1_000_000
+// SearchKeysPerSecond is how many search keys each second of publish time
+// has: at most this many articles can be published in the same second.
+const SearchKeysPerSecond = 1000
+
+// SearchKeyBase is the first search key of the second t falls in. An
+// article's search key is its position in the search index: one of the
+// SearchKeysPerSecond keys of its publish second, so that index order is
+// publish order (to the second) and the keys stay small (the index stores
+// their differences).
+func SearchKeyBase(t time.Time) int64 {
+	return t.Unix() * SearchKeysPerSecond
 }
 
 // SearchStore is what search needs of a store.
@@ -99,9 +105,11 @@ type Searcher struct {
 
 // query is a checked search.
 type query struct {
-	matcher  vntext.Matcher
-	accented []string
-	phrase   string // the folded terms joined by spaces
+	matcher vntext.Matcher
+	// accents holds, per term, the reader's accented form when it differs
+	// from the folded one ("" when the reader typed no accent on it).
+	accents   []string
+	nAccented int
 }
 
 func parseQuery(q string) (*query, error) {
@@ -118,13 +126,17 @@ func parseQuery(q string) (*query, error) {
 	if len(terms) > MaxTerms {
 		terms = terms[:MaxTerms]
 	}
-	// The last term is a prefix while the user is still typing it.
-	prefix := !strings.HasSuffix(q, " ")
-	return &query{
-		matcher:  vntext.Matcher{Terms: terms, Prefix: prefix},
-		accented: vntext.Accented(q),
-		phrase:   strings.Join(terms, " "),
-	}, nil
+	// The last term is a prefix while the user is still typing it (one
+	// letter is too short to be worth expanding).
+	prefix := !strings.HasSuffix(q, " ") && vntext.Len(terms[len(terms)-1]) > 1
+	out := &query{matcher: vntext.Matcher{Terms: terms, Prefix: prefix}, accents: make([]string, len(terms))}
+	for _, w := range vntext.Accented(q) {
+		if t := out.matcher.Match(vntext.Fold(w)); t >= 0 && out.accents[t] == "" && w != terms[t] {
+			out.accents[t] = w
+			out.nAccented++
+		}
+	}
+	return out, nil
 }
 
 // Search returns one page of results.
@@ -299,67 +311,56 @@ const (
 
 // score ranks one match as of now.
 func score(q *query, d SearchDoc, now time.Time) float64 {
-	terms := len(q.matcher.Terms)
-	titleWords, excerptWords := vntext.Words(d.Title), vntext.Words(d.Excerpt)
-	inTitle, titlePhrase := coverage(q, titleWords)
-	inExcerpt, excerptPhrase := coverage(q, excerptWords)
+	terms := float64(len(q.matcher.Terms))
+	title, excerpt := q.field(d.Title), q.field(d.Excerpt)
 	score := weightBody
-	score += weightTitle * float64(inTitle) / float64(terms)
-	score += weightExcerpt * float64(inExcerpt) / float64(terms)
-	if titlePhrase {
+	score += weightTitle * float64(bits.OnesCount16(title.terms)) / terms
+	score += weightExcerpt * float64(bits.OnesCount16(excerpt.terms)) / terms
+	if title.phrase {
 		score += weightPhrase
-	} else if excerptPhrase {
+	} else if excerpt.phrase {
 		score += weightPhrase / 2
 	}
-	score += weightAccents * accentShare(q, d.Title+" "+d.Excerpt)
+	if q.nAccented > 0 {
+		score += weightAccents * float64(bits.OnesCount16(title.accents|excerpt.accents)) / float64(q.nAccented)
+	}
 	age := max(now.Sub(d.PublishedAt), 0)
 	decay := math.Exp2(-float64(age) / float64(recencyHalfLife))
 	return score * (recencyBaseShare + (1-recencyBaseShare)*decay)
 }
 
-// coverage counts the distinct terms among words and reports whether the
-// terms stand together in order (a phrase; a single term always does).
-func coverage(q *query, words []vntext.Word) (int, bool) {
-	found := map[int]bool{}
-	phrase := false
+// fieldMatch is what one field of an article holds of a query: which terms
+// (a bit each), which with the reader's accents, and whether the terms
+// stand together in order (a phrase; a single term always does).
+type fieldMatch struct {
+	terms, accents uint16
+	phrase         bool
+}
+
+func (q *query) field(text string) fieldMatch {
+	var f fieldMatch
+	words := vntext.Words(text)
 	n := len(q.matcher.Terms)
 	for i, w := range words {
 		t := q.matcher.Match(w.Folded)
 		if t < 0 {
 			continue
 		}
-		found[t] = true
-		if t == 0 && !phrase && i+n <= len(words) {
-			phrase = true
+		f.terms |= 1 << t
+		if a := q.accents[t]; a != "" && strings.ToLower(text[w.Start:w.End]) == a {
+			f.accents |= 1 << t
+		}
+		if t == 0 && !f.phrase && i+n <= len(words) {
+			f.phrase = true
 			for j := 1; j < n; j++ {
 				if q.matcher.Match(words[i+j].Folded) != j {
-					phrase = false
+					f.phrase = false
 					break
 				}
 			}
 		}
 	}
-	return len(found), phrase
-}
-
-// accentShare is the share of the query's accented words that appear with
-// the same accents in text (lowercased).
-func accentShare(q *query, text string) float64 {
-	if len(q.accented) == 0 {
-		return 0
-	}
-	runes := []rune(strings.ToLower(text))
-	words := map[string]bool{}
-	for _, w := range vntext.Words(string(runes)) {
-		words[string(runes[w.Start:w.End])] = true
-	}
-	n := 0
-	for _, w := range q.accented {
-		if words[w] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(q.accented))
+	return f
 }
 
 // fill loads the articles of hits in one read and highlights them.

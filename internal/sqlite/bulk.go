@@ -16,8 +16,8 @@ const bulkBatch = 20000
 // run Prepare (no sanitising, no slug de-duplication), so each must already
 // be valid, with a unique slug. While it runs the database is out of WAL mode
 // with syncing off, so it is only for loading a database no server is using;
-// a crash midway can leave a partial load. It ends with ANALYZE so the query
-// planner knows the new sizes.
+// a crash midway can leave a partial load. It ends by optimising the search
+// index and with ANALYZE, so the query planner knows the new sizes.
 func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) error) error) (err error) {
 	// Leaving WAL mode needs the only connection to the file: close the
 	// idle readers for the duration.
@@ -34,7 +34,13 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 		}
 	}
 	defer func() {
-		for _, p := range []string{"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "ANALYZE"} {
+		for _, p := range []string{
+			// Merge the search index into one segment per table, as a bulk
+			// load leaves many.
+			"INSERT INTO search_all (search_all) VALUES ('optimize')",
+			"INSERT INTO search_titles (search_titles) VALUES ('optimize')",
+			"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "ANALYZE",
+		} {
 			if _, e := conn.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fmt.Errorf("bulk load: %s: %w", p, e)
 			}

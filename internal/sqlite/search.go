@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/vntext"
@@ -63,10 +64,11 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
 	}
 	where := []string{table + ` MATCH ?`}
 	args := []any{matchExpr(m)}
-	// Nothing published after now: keys below the next millisecond.
-	upper := (db.nowMillis() + 1) * 1_000_000
+	// Nothing published after now: keys below the next second's. Search
+	// keys, and so the date filters here, have a precision of a second.
+	upper := news.SearchKeyBase(db.now().Add(time.Second))
 	if !m.Filter.PublishedBefore.IsZero() {
-		upper = min(upper, m.Filter.PublishedBefore.UnixMilli()*1_000_000)
+		upper = min(upper, news.SearchKeyBase(m.Filter.PublishedBefore))
 	}
 	if !count && m.Before != 0 {
 		upper = min(upper, m.Before)
@@ -75,7 +77,7 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
 	args = append(args, upper)
 	if !m.Filter.PublishedAfter.IsZero() {
 		where = append(where, `f.rowid >= ?`)
-		args = append(args, m.Filter.PublishedAfter.UnixMilli()*1_000_000)
+		args = append(args, news.SearchKeyBase(m.Filter.PublishedAfter))
 	}
 	if !count && m.After != 0 {
 		where = append(where, `f.rowid > ?`)
@@ -147,23 +149,28 @@ func (db *DB) CountMatches(ctx context.Context, m news.Match) (int, error) {
 	return n, row.Scan(&n)
 }
 
-// RebuildSearch rebuilds the search index from the articles: every search
-// key recomputed, both FTS tables emptied and refilled with folded text.
-// It repairs an index damaged by hand edits; it never uses FTS5's own
+// assignSearchKeysSQL gives every published article a search key: the
+// slots of its publish second in id order. It assumes no article has a key,
+// and is the statement that ends migration 002.
+const assignSearchKeysSQL = `UPDATE articles SET search_key = k.key
+	FROM (SELECT id, (published_at / 1000) * 1000
+	                 + row_number() OVER (PARTITION BY published_at / 1000 ORDER BY id) - 1 AS key
+	      FROM articles WHERE status = 'published') k
+	WHERE articles.id = k.id`
+
+// RebuildSearch rebuilds the search index from the articles: both FTS
+// tables emptied, every search key assigned anew, each article indexed
+// again with folded text by the triggers, then the index optimised. It
+// repairs an index damaged by hand edits; it never uses FTS5's own
 // 'rebuild', which would index unfolded text.
 func (db *DB) RebuildSearch(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
-			`UPDATE articles SET search_key = CASE WHEN status = 'published'
-				THEN published_at * 1000000 + id % 1000000 END
-			 WHERE search_key IS NOT (CASE WHEN status = 'published' THEN published_at * 1000000 + id % 1000000 END)`,
 			`INSERT INTO search_all (search_all) VALUES ('delete-all')`,
 			`INSERT INTO search_titles (search_titles) VALUES ('delete-all')`,
-			`INSERT INTO search_all (rowid, text)
-			 SELECT search_key, vn_fold(title || ' ' || excerpt || ' ' || body_text) FROM articles WHERE search_key IS NOT NULL`,
-			`INSERT INTO search_titles (rowid, title)
-			 SELECT search_key, vn_fold(title) FROM articles WHERE search_key IS NOT NULL`,
+			`UPDATE articles SET search_key = NULL WHERE search_key IS NOT NULL`,
+			assignSearchKeysSQL,
 			`INSERT INTO search_all (search_all) VALUES ('optimize')`,
 			`INSERT INTO search_titles (search_titles) VALUES ('optimize')`,
 		} {

@@ -203,7 +203,7 @@ func uniqueArticleSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 // links inside one transaction: used once by CreateArticle and many times by
 // a bulk load.
 type articleWriter struct {
-	article, author, tag, categories *sql.Stmt
+	article, author, tag, categories, keyTaken *sql.Stmt
 	// nextID is the id the next insert takes: known before the insert so
 	// that the row's search key goes in with it.
 	nextID int64
@@ -224,6 +224,7 @@ func newArticleWriter(ctx context.Context, tx *sql.Tx) (*articleWriter, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.author, `INSERT INTO article_authors (article_id, author_id, position, pub_at) VALUES (?, ?, ?, ?)`},
 		{&w.tag, `INSERT INTO article_tags (article_id, tag_id, position, pub_at) VALUES (?, ?, ?, ?)`},
+		{&w.keyTaken, `SELECT 1 FROM articles WHERE search_key = ?`},
 		// The article's category and every ancestor (UNION stops a cycle).
 		{&w.categories, `WITH RECURSIVE up(id) AS (
 				SELECT ?1
@@ -245,11 +246,29 @@ func (w *articleWriter) close() {
 	if w == nil {
 		return
 	}
-	for _, s := range []*sql.Stmt{w.article, w.author, w.tag, w.categories} {
+	for _, s := range []*sql.Stmt{w.article, w.author, w.tag, w.categories, w.keyTaken} {
 		if s != nil {
 			s.Close()
 		}
 	}
+}
+
+// searchKey picks a's search key: the first free one of its publish
+// second's keys, starting from a slot spread by id.
+func (w *articleWriter) searchKey(ctx context.Context, a *news.Article) (int64, error) {
+	base := news.SearchKeyBase(a.PublishedAt)
+	for i := range int64(news.SearchKeysPerSecond) {
+		k := base + (a.ID+i)%news.SearchKeysPerSecond
+		var one int
+		err := w.keyTaken.QueryRowContext(ctx, k).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return k, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return 0, news.Invalid("publishedAt", "more than %d articles published in the same second", news.SearchKeysPerSecond)
 }
 
 // pubAt is what the link tables store for a: its publish time if published,
@@ -271,7 +290,11 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 	pub := pubAt(a)
 	var key any
 	if pub != nil {
-		key = news.SearchKey(a.PublishedAt, a.ID)
+		k, err := w.searchKey(ctx, a)
+		if err != nil {
+			return err
+		}
+		key = k
 	}
 	if _, err := w.article.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
 		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,

@@ -7,40 +7,60 @@ import (
 	"unicode/utf8"
 )
 
+// wordTable caches isWordRune for the runes the fold table covers.
+var wordTable = func() (t [tableEnd]bool) {
+	for r := range rune(tableEnd) {
+		t[r] = isWordRuneSlow(r)
+	}
+	return t
+}()
+
 // isWordRune reports whether r belongs to a word: letters, digits and the
 // combining marks of an unnormalised letter.
 func isWordRune(r rune) bool {
+	if r >= 0 && r < tableEnd {
+		return wordTable[r]
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// Word is one word of a text: its rune offsets in the NFC text and its
-// folded form.
+// Word is one word of a text: its byte offsets in the text and its folded
+// form.
 type Word struct {
-	Start, End int // rune offsets, End exclusive
+	Start, End int // byte offsets, End exclusive
 	Folded     string
 }
 
 // Words splits NFC text into words (runs of letters and digits) with their
-// positions and folded forms.
+// positions and folded forms. The folded forms share one allocation.
 func Words(text string) []Word {
-	var words []Word
-	var b strings.Builder
-	start, i := -1, 0
-	for _, r := range text {
+	folded := make([]byte, 0, len(text))
+	words := make([]Word, 0, len(text)/6+1)
+	bounds := make([][2]int, 0, len(text)/6+1) // byte offsets of each word in folded
+	start, fstart := -1, 0
+	for i, r := range text {
 		if isWordRune(r) {
 			if start < 0 {
-				start = i
-				b.Reset()
+				start, fstart = i, len(folded)
 			}
-			b.WriteRune(FoldRune(r))
+			folded = utf8.AppendRune(folded, FoldRune(r))
 		} else if start >= 0 {
-			words = append(words, Word{Start: start, End: i, Folded: b.String()})
+			words = append(words, Word{Start: start, End: i})
+			bounds = append(bounds, [2]int{fstart, len(folded)})
 			start = -1
 		}
-		i++
 	}
 	if start >= 0 {
-		words = append(words, Word{Start: start, End: i, Folded: b.String()})
+		words = append(words, Word{Start: start, End: len(text)})
+		bounds = append(bounds, [2]int{fstart, len(folded)})
+	}
+	all := string(folded)
+	for k := range words {
+		words[k].Folded = all[bounds[k][0]:bounds[k][1]]
 	}
 	return words
 }
@@ -63,10 +83,10 @@ func Terms(query string) []string {
 // Accented returns the query's words lowercased but not folded, for exact
 // accent comparisons: "Dương Kinh" -> ["dương", "kinh"].
 func Accented(query string) []string {
-	q := []rune(NFC(query))
+	q := NFC(query)
 	var out []string
-	for _, w := range Words(string(q)) {
-		out = append(out, strings.ToLower(string(q[w.Start:w.End])))
+	for _, w := range Words(q) {
+		out = append(out, strings.ToLower(q[w.Start:w.End]))
 	}
 	return out
 }
@@ -93,15 +113,11 @@ func (m Matcher) Match(folded string) int {
 // Highlight returns text HTML-escaped, with every matching word wrapped in
 // <mark>...</mark>. The marks sit on the original (accented) words.
 func (m Matcher) Highlight(text string) string {
-	return m.mark([]rune(text), Words(text), 0, -1)
+	return m.mark(text, Words(text), 0, len(text))
 }
 
-// mark writes runes[from:to] (to < 0: to the end) escaped, marking the
-// words that match.
-func (m Matcher) mark(runes []rune, words []Word, from, to int) string {
-	if to < 0 || to > len(runes) {
-		to = len(runes)
-	}
+// mark writes text[from:to] escaped, marking the words that match.
+func (m Matcher) mark(text string, words []Word, from, to int) string {
 	var b strings.Builder
 	pos := from
 	for _, w := range words {
@@ -111,13 +127,13 @@ func (m Matcher) mark(runes []rune, words []Word, from, to int) string {
 		if m.Match(w.Folded) < 0 {
 			continue
 		}
-		b.WriteString(html.EscapeString(string(runes[pos:w.Start])))
+		b.WriteString(html.EscapeString(text[pos:w.Start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(string(runes[w.Start:w.End])))
+		b.WriteString(html.EscapeString(text[w.Start:w.End]))
 		b.WriteString("</mark>")
 		pos = w.End
 	}
-	b.WriteString(html.EscapeString(string(runes[pos:to])))
+	b.WriteString(html.EscapeString(text[pos:to]))
 	return b.String()
 }
 
@@ -125,41 +141,55 @@ func (m Matcher) mark(runes []rune, words []Word, from, to int) string {
 // distinct matching terms (earliest on ties), highlights it, and marks cut
 // ends with "…". With no match it returns the start of the text.
 func (m Matcher) Snippet(text string, size int) string {
-	runes := []rune(text)
 	words := Words(text)
 	if len(words) == 0 {
 		return ""
 	}
-	best, bestScore := 0, -1
-	for i := range words {
-		if i > 0 && m.Match(words[i].Folded) < 0 {
-			continue // a window worth having starts on a match (or at the start)
-		}
-		seen := map[int]bool{}
-		for j := i; j < len(words) && j < i+size; j++ {
-			if t := m.Match(words[j].Folded); t >= 0 {
-				seen[t] = true
+	match := make([]int, len(words))
+	for i, w := range words {
+		match[i] = m.Match(w.Folded)
+	}
+	// Slide a window of size words, counting each term's matches in it.
+	count := make([]int, len(m.Terms))
+	distinct := 0
+	add := func(i, d int) {
+		if t := match[i]; t >= 0 {
+			if d > 0 && count[t] == 0 {
+				distinct++
+			}
+			count[t] += d
+			if d < 0 && count[t] == 0 {
+				distinct--
 			}
 		}
-		if len(seen) > bestScore {
-			best, bestScore = i, len(seen)
+	}
+	for i := 0; i < size && i < len(words); i++ {
+		add(i, 1)
+	}
+	best, bestScore := 0, distinct
+	for i := 1; i+size <= len(words); i++ {
+		add(i-1, -1)
+		add(i+size-1, 1)
+		// A window worth having starts on a match.
+		if match[i] >= 0 && distinct > bestScore {
+			best, bestScore = i, distinct
 		}
 	}
 	// Start a few words before the first match, for context.
-	first := max(best-3, 0)
-	if best == 0 {
-		first = 0
+	first := 0
+	if best > 0 {
+		first = max(best-3, 0)
 	}
 	last := min(first+size, len(words)) - 1
 	from, to := words[first].Start, words[last].End
 	if first == 0 {
 		from = 0
 	}
-	out := m.mark(runes, words, from, to)
+	out := m.mark(text, words, from, to)
 	if from > 0 {
 		out = "…" + out
 	}
-	if to < len(runes) && strings.TrimSpace(string(runes[to:])) != "" {
+	if to < len(text) && strings.TrimSpace(text[to:]) != "" {
 		out += "…"
 	}
 	return strings.TrimSpace(out)

@@ -1,6 +1,7 @@
 package vntext_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -93,5 +94,49 @@ func BenchmarkFold(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		vntext.Fold(s)
+	}
+}
+
+func TestTerms(t *testing.T) {
+	got := vntext.Terms(`  "Dương" KINH!! dương  AND (x*) `)
+	want := []string{"duong", "kinh", "and", "x"}
+	if len(got) != len(want) {
+		t.Fatalf("Terms = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Terms = %q, want %q", got, want)
+		}
+	}
+	if got := vntext.Accented("Đồng ĐÔNG"); len(got) != 2 || got[0] != "đồng" || got[1] != "đông" {
+		t.Errorf("Accented = %q", got)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	m := vntext.Matcher{Terms: []string{"duong", "ki"}, Prefix: true}
+	got := m.Highlight("Phường Dương Kinh <b>& đường</b>")
+	want := "Phường <mark>Dương</mark> <mark>Kinh</mark> &lt;b&gt;&amp; <mark>đường</mark>&lt;/b&gt;"
+	if got != want {
+		t.Errorf("Highlight\n got %s\nwant %s", got, want)
+	}
+	m.Prefix = false
+	if got := m.Highlight("Kinh tế"); got != "Kinh tế" {
+		t.Errorf("whole-word Highlight marked a prefix: %s", got)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	m := vntext.Matcher{Terms: []string{"duong", "kinh"}}
+	text := "Mở đầu bài viết. " + strings.Repeat("Nội dung không liên quan. ", 30) + "Tại phường Dương Kinh, người dân vui mừng. " + strings.Repeat("Kết thúc. ", 30)
+	got := m.Snippet(text, 12)
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") || !strings.Contains(got, "<mark>Dương</mark> <mark>Kinh</mark>") {
+		t.Errorf("Snippet = %q", got)
+	}
+	if got := m.Snippet("Không có gì khớp ở đây cả.", 3); got != "Không có gì…" {
+		t.Errorf("no-match Snippet = %q", got)
+	}
+	if got := m.Snippet("", 10); got != "" {
+		t.Errorf("empty Snippet = %q", got)
 	}
 }

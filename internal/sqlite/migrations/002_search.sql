@@ -1,10 +1,10 @@
 -- Full-text search over Go-folded text (vn_fold: lowercase, no accents,
 -- đ -> d), for published articles only.
 --
--- search_key orders the index by publish time (news.SearchKey:
--- published_at * 1e6 + id % 1e6); it is NULL unless the article is
--- published, so drafts and archived stories are never in the index and a
--- scheduled one sits above the clock's bound until its time.
+-- search_key orders the index by publish time: one of the 1,000 keys of the
+-- article's publish second (news.SearchKeyBase). It is NULL unless the
+-- article is published, so drafts and archived stories are never in the
+-- index and a scheduled one sits above the clock's bound until its time.
 --
 -- Both tables are contentless (the text lives in articles) with
 -- contentless_delete, so triggers can remove a row by rowid alone, and
@@ -15,10 +15,10 @@ ALTER TABLE articles ADD COLUMN search_key INTEGER;
 CREATE UNIQUE INDEX articles_search_key ON articles (search_key) WHERE search_key IS NOT NULL;
 
 CREATE VIRTUAL TABLE search_all USING fts5(
-    text, content = '', contentless_delete = 1, detail = none, prefix = '2 3'
+    text, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6'
 );
 CREATE VIRTUAL TABLE search_titles USING fts5(
-    title, content = '', contentless_delete = 1, detail = none, prefix = '2 3'
+    title, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6'
 );
 
 CREATE TRIGGER articles_search_insert AFTER INSERT ON articles WHEN new.search_key IS NOT NULL
@@ -45,5 +45,10 @@ BEGIN
     SELECT new.search_key, vn_fold(new.title) WHERE new.search_key IS NOT NULL;
 END;
 
--- Index what an existing database already has.
-UPDATE articles SET search_key = published_at * 1000000 + id % 1000000 WHERE status = 'published';
+-- Index what an existing database already has (the store's
+-- assignSearchKeysSQL).
+UPDATE articles SET search_key = k.key
+    FROM (SELECT id, (published_at / 1000) * 1000
+                     + row_number() OVER (PARTITION BY published_at / 1000 ORDER BY id) - 1 AS key
+          FROM articles WHERE status = 'published') k
+    WHERE articles.id = k.id;
