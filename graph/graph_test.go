@@ -16,6 +16,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
+func TestMain(m *testing.M) { sqlitetest.Main(m) }
+
 const seedSlug = "so-thong-tin-va-truyen-thong-tap-huan-cong-tac-thong-tin-doi-ngoai"
 
 type gqlError struct {

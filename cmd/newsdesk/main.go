@@ -45,7 +45,7 @@ commands:
   serve    run the API server (creates and migrates the database)
   migrate  create or upgrade the database schema
   seed     load demo content or a synthetic corpus
-  reindex  rebuild the search index from the articles (repair)
+  reindex  rebuild the search index and the related lists (repair, or after a bulk load)
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -211,5 +211,15 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	n, err = db.RefreshRelated(ctx, func(done int) {
+		if done%10000 == 0 {
+			fmt.Fprintf(stdout, "related: %d articles (%s)\n", done, time.Since(start).Round(time.Second))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

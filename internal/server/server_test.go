@@ -14,6 +14,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
+func TestMain(m *testing.M) { sqlitetest.Main(m) }
+
 func newServer(t *testing.T, dev bool) *httptest.Server {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})

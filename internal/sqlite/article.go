@@ -12,9 +12,9 @@ import (
 )
 
 // articleCols are the columns scanArticle reads, in order, from alias a.
-const articleCols = `a.id, a.slug, a.title, a.excerpt, a.body_html, a.body_text,
+const articleCols = `a.id, a.slug, a.status, a.published_at, a.category_id, a.title, a.excerpt,
 	a.cover_url, a.cover_caption, a.cover_alt, a.cover_credit, a.cover_width, a.cover_height,
-	a.status, a.published_at, a.created_at, a.updated_at, a.category_id, a.word_count, a.reading_minutes`
+	a.word_count, a.reading_minutes, a.created_at, a.updated_at, a.body_text, a.body_html`
 
 // visible is the public visibility rule on alias a; its one argument is now.
 const visible = `a.status = 'published' AND a.published_at <= ?`
@@ -26,9 +26,9 @@ func (db *DB) scanArticle(s scanner) (*news.Article, error) {
 	var img news.Image
 	var published sql.NullInt64
 	var created, updated int64
-	if err := s.Scan(&a.ID, &a.Slug, &a.Title, &a.Excerpt, &a.BodyHTML, &a.BodyText,
+	if err := s.Scan(&a.ID, &a.Slug, &a.Status, &published, &a.CategoryID, &a.Title, &a.Excerpt,
 		&img.URL, &img.Caption, &img.Alt, &img.Credit, &img.Width, &img.Height,
-		&a.Status, &published, &created, &updated, &a.CategoryID, &a.WordCount, &a.ReadingMinutes); err != nil {
+		&a.WordCount, &a.ReadingMinutes, &created, &updated, &a.BodyText, &a.BodyHTML); err != nil {
 		return nil, err
 	}
 	if img.URL != "" {
@@ -219,32 +219,4 @@ func (db *DB) CountArticles(ctx context.Context, f news.ArticleFilter) (int, err
 	}
 	var n int
 	return n, row.Scan(&n)
-}
-
-// relatedSQL finds stories sharing a tag or the category: ?1 now, ?2 the
-// article, ?3 the limit.
-const relatedSQL = `SELECT a.id FROM articles a
-	WHERE a.status = 'published' AND a.published_at <= ?1 AND a.id <> ?2
-	AND (a.category_id = (SELECT category_id FROM articles WHERE id = ?2)
-	     OR EXISTS (SELECT 1 FROM article_tags t JOIN article_tags s ON s.tag_id = t.tag_id
-	                WHERE t.article_id = a.id AND s.article_id = ?2))
-	ORDER BY a.published_at DESC, a.id DESC LIMIT ?3`
-
-// RelatedArticleIDs implements news.Reader: visible stories that share a tag
-// or the category with the article, newest first.
-func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int64, error) {
-	rows, err := db.query(ctx, relatedSQL, db.nowMillis(), id, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			return nil, err
-		}
-		ids = append(ids, rid)
-	}
-	return ids, rows.Err()
 }

@@ -145,7 +145,10 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 			return err
 		}
 		defer w.close()
-		return w.insert(ctx, a)
+		if err := w.insert(ctx, a); err != nil {
+			return err
+		}
+		return refreshRelatedAround(ctx, tx, a.ID)
 	})
 }
 

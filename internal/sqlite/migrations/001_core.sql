@@ -36,26 +36,32 @@ CREATE TABLE tags (
 );
 
 CREATE TABLE articles (
+    -- Small, hot columns first: every list and visibility check reads them,
+    -- and SQLite reads a row's columns in order, through the bodies'
+    -- overflow pages for anything stored after them.
     id              INTEGER PRIMARY KEY,
     slug            TEXT    NOT NULL UNIQUE,
+    status          TEXT    NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
+    published_at    INTEGER,
+    -- The article's place in the search index (migration 002), NULL unless
+    -- published.
+    search_key      INTEGER,
+    category_id     INTEGER NOT NULL REFERENCES categories (id),
     title           TEXT    NOT NULL,
     excerpt         TEXT    NOT NULL DEFAULT '',
-    body_html       TEXT    NOT NULL DEFAULT '',
-    body_text       TEXT    NOT NULL DEFAULT '',
     cover_url       TEXT    NOT NULL DEFAULT '',
     cover_caption   TEXT    NOT NULL DEFAULT '',
     cover_alt       TEXT    NOT NULL DEFAULT '',
     cover_credit    TEXT    NOT NULL DEFAULT '',
     cover_width     INTEGER NOT NULL DEFAULT 0,
     cover_height    INTEGER NOT NULL DEFAULT 0,
-    status          TEXT    NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
-    published_at    INTEGER,
-    category_id     INTEGER NOT NULL REFERENCES categories (id),
     word_count      INTEGER NOT NULL DEFAULT 0,
     reading_minutes INTEGER NOT NULL DEFAULT 1,
     view_count      INTEGER NOT NULL DEFAULT 0,
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
+    body_text       TEXT    NOT NULL DEFAULT '',
+    body_html       TEXT    NOT NULL DEFAULT '',
     CHECK (status <> 'published' OR published_at IS NOT NULL)
 );
 -- The public timeline: published stories, newest first.

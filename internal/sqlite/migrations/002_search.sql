@@ -11,7 +11,6 @@
 -- detail=none: newsdesk scores phrases and fields in Go, so positions are
 -- not needed, and the index is a fraction of the size.
 
-ALTER TABLE articles ADD COLUMN search_key INTEGER;
 CREATE UNIQUE INDEX articles_search_key ON articles (search_key) WHERE search_key IS NOT NULL;
 
 CREATE VIRTUAL TABLE search_all USING fts5(

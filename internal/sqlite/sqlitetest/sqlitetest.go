@@ -4,7 +4,11 @@ package sqlitetest
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/internal/demo"
@@ -15,7 +19,12 @@ import (
 // the test ends.
 func Open(tb testing.TB, opts sqlite.Options) *sqlite.DB {
 	tb.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "newsdesk.db"), opts)
+	return open(tb, filepath.Join(tb.TempDir(), "newsdesk.db"), opts)
+}
+
+func open(tb testing.TB, path string, opts sqlite.Options) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
@@ -27,12 +36,74 @@ func Open(tb testing.TB, opts sqlite.Options) *sqlite.DB {
 	return db
 }
 
-// OpenDemo opens a new database filled with the demo content.
+var (
+	templateOnce sync.Once
+	templatePath string
+	templateErr  error
+)
+
+// OpenDemo opens a new database filled with the demo content. The demo is
+// written through the store once per test binary, into a template file that
+// each caller gets a copy of.
 func OpenDemo(tb testing.TB, opts sqlite.Options) *sqlite.DB {
 	tb.Helper()
-	db := Open(tb, opts)
-	if err := demo.Seed(context.Background(), db); err != nil {
-		tb.Fatalf("seed demo content: %v", err)
+	templateOnce.Do(func() { templatePath, templateErr = buildTemplate() })
+	if templateErr != nil {
+		tb.Fatalf("demo template: %v", templateErr)
 	}
-	return db
+	path := filepath.Join(tb.TempDir(), "newsdesk.db")
+	if err := copyFile(templatePath, path); err != nil {
+		tb.Fatalf("copy demo template: %v", err)
+	}
+	return open(tb, path, opts)
+}
+
+// buildTemplate seeds the demo into a fresh file in its own temporary
+// directory. Closing the database checkpoints it into that one file.
+func buildTemplate() (string, error) {
+	dir, err := os.MkdirTemp("", "newsdesk-demo-")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "demo.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return "", err
+	}
+	if err := demo.Seed(ctx, db); err != nil {
+		db.Close()
+		return "", fmt.Errorf("seed demo content: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// Main runs a package's tests and then removes the demo template: call it
+// from TestMain in every package that uses OpenDemo.
+func Main(m *testing.M) {
+	code := m.Run()
+	if templatePath != "" {
+		os.RemoveAll(filepath.Dir(templatePath))
+	}
+	os.Exit(code)
 }

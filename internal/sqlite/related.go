@@ -1,0 +1,245 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/vntext"
+)
+
+// relatedSQL reads an article's related stories: pinned ones first, then
+// computed ones, visible only, never the article itself. ?1 the article,
+// ?2 now, ?3 how many rows to read.
+const relatedSQL = `SELECT r.related_id FROM (
+		SELECT related_id, 0 AS grp, position FROM article_related WHERE article_id = ?1
+		UNION ALL
+		SELECT related_id, 1 AS grp, position FROM related_computed WHERE article_id = ?1) r
+	JOIN articles a ON a.id = r.related_id
+	WHERE a.status = 'published' AND a.published_at <= ?2 AND r.related_id <> ?1
+	ORDER BY r.grp, r.position LIMIT ?3`
+
+// RelatedArticleIDs implements news.Reader: one indexed query over the
+// pinned and the stored computed lists.
+func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int64, error) {
+	// A story pinned and also computed appears once: read enough for both.
+	rows, err := db.query(ctx, relatedSQL, id, db.nowMillis(), 2*limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		if !seen[rid] && len(ids) < limit {
+			seen[rid] = true
+			ids = append(ids, rid)
+		}
+	}
+	return ids, rows.Err()
+}
+
+// refreshRelatedAround recomputes the related list of the article id, then
+// of every story on that list and every story that listed it, since a new,
+// changed or unpublished story changes its neighbours' lists too.
+func refreshRelatedAround(ctx context.Context, tx *sql.Tx, id int64) error {
+	affected := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT article_id FROM related_computed WHERE related_id = ?`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a int64
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return err
+		}
+		affected[a] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	list, err := refreshRelated(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	for _, r := range list {
+		affected[r] = true
+	}
+	delete(affected, id)
+	for a := range affected {
+		if _, err := refreshRelated(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshRelated recomputes and stores the related list of the article id
+// and returns it. An article that is not published gets an empty list.
+func refreshRelated(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM related_computed WHERE article_id = ?`, id); err != nil {
+		return nil, err
+	}
+	var title string
+	var published sql.NullInt64
+	var category int64
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT title, published_at, category_id, status FROM articles WHERE id = ?`, id).
+		Scan(&title, &published, &category, &status)
+	if errors.Is(err, sql.ErrNoRows) || status != string(news.StatusPublished) || !published.Valid {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	at := time.UnixMilli(published.Int64)
+	lo, hi := at.Add(-news.RelatedWindow), at.Add(news.RelatedWindow)
+	cands := map[int64]*news.RelatedCandidate{}
+	get := func(cid int64) *news.RelatedCandidate {
+		c := cands[cid]
+		if c == nil {
+			c = &news.RelatedCandidate{ID: cid}
+			cands[cid] = c
+		}
+		return c
+	}
+	// Shared tags within the window.
+	if err := scanPairs(ctx, tx, func(cid, n int64) { get(cid).SharedTags = int(n) },
+		`SELECT t2.article_id, count(*) FROM article_tags t1
+		 JOIN article_tags t2 ON t2.tag_id = t1.tag_id
+		 WHERE t1.article_id = ?1 AND t2.article_id <> ?1 AND t2.pub_at BETWEEN ?2 AND ?3
+		 GROUP BY t2.article_id`, id, lo.UnixMilli(), hi.UnixMilli()); err != nil {
+		return nil, err
+	}
+	// The same category: the nearest stories on either side in time, however
+	// far (a small site's section may publish once a season); the decay
+	// ranks the far ones low.
+	if err := scanPairs(ctx, tx, func(cid, _ int64) { get(cid).SameCategory = true },
+		`SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
+		   WHERE category_id = ?1 AND pub_at <= ?2 AND article_id <> ?3 ORDER BY pub_at DESC LIMIT 30)
+		 UNION ALL
+		 SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
+		   WHERE category_id = ?1 AND pub_at > ?2 AND article_id <> ?3 ORDER BY pub_at LIMIT 30)`,
+		category, at.UnixMilli(), id); err != nil {
+		return nil, err
+	}
+	// Title words, through the title index within the window.
+	if terms := vntext.Terms(title); len(terms) > 0 {
+		expr := `"` + strings.Join(terms, `" OR "`) + `"`
+		if err := scanPairs(ctx, tx, func(cid, _ int64) { get(cid) },
+			`SELECT a.id, 0 FROM search_titles f JOIN articles a ON a.search_key = f.rowid
+			 WHERE search_titles MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 AND a.id <> ?4
+			 ORDER BY f.rowid DESC LIMIT 100`,
+			expr, news.SearchKeyBase(lo), news.SearchKeyBase(hi), id); err != nil {
+			return nil, err
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, len(cands))
+	for cid := range cands {
+		ids = append(ids, cid)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, title, published_at FROM articles
+		WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	list := make([]news.RelatedCandidate, 0, len(cands))
+	for rows.Next() {
+		var cid, pub int64
+		var t string
+		if err := rows.Scan(&cid, &t, &pub); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c := cands[cid]
+		c.Title, c.PublishedAt = t, time.UnixMilli(pub)
+		list = append(list, *c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	best := news.RankRelated(id, title, at, list, news.RelatedStored)
+	out := make([]int64, len(best))
+	for i, c := range best {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO related_computed (article_id, position, related_id, score) VALUES (?, ?, ?, ?)`,
+			id, i, c.ID, c.Score); err != nil {
+			return nil, fmt.Errorf("store related: %w", err)
+		}
+		out[i] = c.ID
+	}
+	return out, nil
+}
+
+// scanPairs runs a query of (id, number) rows and hands each to fn.
+func scanPairs(ctx context.Context, tx *sql.Tx, fn func(id, n int64), query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("related candidates: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		fn(id, n)
+	}
+	return rows.Err()
+}
+
+// RefreshRelated recomputes every published article's related list (after a
+// bulk load, which leaves them empty), oldest first, in batches, and
+// reports progress. It returns how many articles it computed.
+func (db *DB) RefreshRelated(ctx context.Context, progress func(done int)) (int, error) {
+	var last int64
+	done := 0
+	for {
+		var ids []int64
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT id FROM articles WHERE id > ? AND status = 'published' ORDER BY id LIMIT 1000`, last)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			for _, id := range ids {
+				if _, err := refreshRelated(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return done, err
+		}
+		if len(ids) == 0 {
+			return done, nil
+		}
+		last = ids[len(ids)-1]
+		done += len(ids)
+		if progress != nil {
+			progress(done)
+		}
+	}
+}
