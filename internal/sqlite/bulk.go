@@ -9,7 +9,7 @@ import (
 )
 
 // bulkBatch is how many articles a bulk load commits at a time.
-const bulkBatch = 20000
+const bulkBatch = 5000
 
 // BulkLoad writes many articles fast: fn calls add once per article. The
 // articles are trusted, as a generator or an export made them: add does not
@@ -28,18 +28,30 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 		return err
 	}
 	defer conn.Close()
-	for _, p := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF"} {
+	// A large page cache keeps the B-trees that take random inserts (the
+	// slug index above all) in memory.
+	for _, p := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -524288"} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			return fmt.Errorf("bulk load: %s: %w", p, err)
 		}
 	}
+	// Index directly instead of through the insert trigger (see
+	// articleWriter); the trigger is put back, as it was, at the end.
+	var trigger string
+	if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_search_insert'`).Scan(&trigger); err != nil {
+		return fmt.Errorf("bulk load: read search trigger: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `DROP TRIGGER articles_search_insert`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
 	defer func() {
 		for _, p := range []string{
+			trigger,
 			// Merge the search index into one segment per table, as a bulk
 			// load leaves many.
 			"INSERT INTO search_all (search_all) VALUES ('optimize')",
 			"INSERT INTO search_titles (search_titles) VALUES ('optimize')",
-			"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "ANALYZE",
+			"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA cache_size = -2000", "ANALYZE",
 		} {
 			if _, e := conn.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fmt.Errorf("bulk load: %s: %w", p, e)
@@ -53,6 +65,9 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 	finish := func() error {
 		if tx == nil {
 			return nil
+		}
+		if err := w.flushSearch(ctx); err != nil {
+			return err
 		}
 		w.close()
 		err := tx.Commit()
@@ -72,6 +87,12 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 				return err
 			}
 			if w, err = newArticleWriter(ctx, tx); err != nil {
+				return err
+			}
+			if w.searchAll, err = tx.PrepareContext(ctx, `INSERT INTO search_all (rowid, text) VALUES (?, ?)`); err != nil {
+				return err
+			}
+			if w.searchTitles, err = tx.PrepareContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`); err != nil {
 				return err
 			}
 		}
