@@ -73,6 +73,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	wp.Add("_pragma", "synchronous(FULL)")
 	wp.Add("_pragma", "foreign_keys(1)")
 	wp.Add("_pragma", "temp_store(MEMORY)")
+	wp.Add("_pragma", "cache_size(-65536)")
 	w, err := sql.Open("sqlite", dsn(path, wp))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)

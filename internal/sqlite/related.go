@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -47,28 +48,76 @@ func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int
 	return ids, rows.Err()
 }
 
+// relatedStmts are the prepared statements that compute related lists inside
+// one write transaction.
+type relatedStmts struct {
+	listedBy, clear, article, tags, category, titles, candidates, insert *sql.Stmt
+}
+
+func prepareRelated(ctx context.Context, tx *sql.Tx) (*relatedStmts, error) {
+	st := &relatedStmts{}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&st.listedBy, `SELECT article_id, 0 FROM related_computed WHERE related_id = ?`},
+		{&st.clear, `DELETE FROM related_computed WHERE article_id = ?`},
+		{&st.article, `SELECT title, published_at, category_id, status FROM articles WHERE id = ?`},
+		// Stories sharing a tag within the window, with how many they share.
+		{&st.tags, `SELECT t2.article_id, count(*) FROM article_tags t1
+			JOIN article_tags t2 ON t2.tag_id = t1.tag_id
+			WHERE t1.article_id = ?1 AND t2.article_id <> ?1 AND t2.pub_at BETWEEN ?2 AND ?3
+			GROUP BY t2.article_id`},
+		// The same category: the nearest stories on either side in time,
+		// however far (a small site's section may publish once a season);
+		// the decay ranks the far ones low.
+		{&st.category, `SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
+			  WHERE category_id = ?1 AND pub_at <= ?2 AND article_id <> ?3 ORDER BY pub_at DESC LIMIT 30)
+			UNION ALL
+			SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
+			  WHERE category_id = ?1 AND pub_at > ?2 AND article_id <> ?3 ORDER BY pub_at LIMIT 30)`},
+		// Title words, through the title index within the window.
+		{&st.titles, `SELECT a.id, 0 FROM search_titles f JOIN articles a ON a.search_key = f.rowid
+			WHERE search_titles MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 AND a.id <> ?4
+			ORDER BY f.rowid DESC LIMIT 100`},
+		{&st.candidates, `SELECT id, title, published_at FROM articles
+			WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`},
+		// The ranked list in one statement: a JSON array of [id, score].
+		{&st.insert, `INSERT INTO related_computed (article_id, position, related_id, score)
+			SELECT ?1, key, value ->> 0, value ->> 1 FROM json_each(?2)`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.query)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare related: %w", err)
+		}
+		*p.dst = stmt
+	}
+	return st, nil
+}
+
+func (st *relatedStmts) close() {
+	for _, s := range []*sql.Stmt{st.listedBy, st.clear, st.article, st.tags, st.category, st.titles, st.candidates, st.insert} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
 // refreshRelatedAround recomputes the related list of the article id, then
 // of every story on that list and every story that listed it, since a new,
 // changed or unpublished story changes its neighbours' lists too.
 func refreshRelatedAround(ctx context.Context, tx *sql.Tx, id int64) error {
-	affected := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT article_id FROM related_computed WHERE related_id = ?`, id)
+	st, err := prepareRelated(ctx, tx)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			rows.Close()
-			return err
-		}
-		affected[a] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	defer st.close()
+	affected := map[int64]bool{}
+	if err := scanPairs(ctx, st.listedBy, func(a, _ int64) { affected[a] = true }, id); err != nil {
 		return err
 	}
-	list, err := refreshRelated(ctx, tx, id)
+	list, err := st.refresh(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -77,26 +126,25 @@ func refreshRelatedAround(ctx context.Context, tx *sql.Tx, id int64) error {
 	}
 	delete(affected, id)
 	for a := range affected {
-		if _, err := refreshRelated(ctx, tx, a); err != nil {
+		if _, err := st.refresh(ctx, a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// refreshRelated recomputes and stores the related list of the article id
-// and returns it. An article that is not published gets an empty list.
-func refreshRelated(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM related_computed WHERE article_id = ?`, id); err != nil {
+// refresh recomputes and stores the related list of the article id and
+// returns it. An article that is not published gets an empty list.
+func (st *relatedStmts) refresh(ctx context.Context, id int64) ([]int64, error) {
+	if _, err := st.clear.ExecContext(ctx, id); err != nil {
 		return nil, err
 	}
 	var title string
 	var published sql.NullInt64
 	var category int64
 	var status string
-	err := tx.QueryRowContext(ctx, `SELECT title, published_at, category_id, status FROM articles WHERE id = ?`, id).
-		Scan(&title, &published, &category, &status)
-	if errors.Is(err, sql.ErrNoRows) || status != string(news.StatusPublished) || !published.Valid {
+	err := st.article.QueryRowContext(ctx, id).Scan(&title, &published, &category, &status)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (status != string(news.StatusPublished) || !published.Valid)) {
 		return nil, nil
 	}
 	if err != nil {
@@ -113,33 +161,17 @@ func refreshRelated(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) 
 		}
 		return c
 	}
-	// Shared tags within the window.
-	if err := scanPairs(ctx, tx, func(cid, n int64) { get(cid).SharedTags = int(n) },
-		`SELECT t2.article_id, count(*) FROM article_tags t1
-		 JOIN article_tags t2 ON t2.tag_id = t1.tag_id
-		 WHERE t1.article_id = ?1 AND t2.article_id <> ?1 AND t2.pub_at BETWEEN ?2 AND ?3
-		 GROUP BY t2.article_id`, id, lo.UnixMilli(), hi.UnixMilli()); err != nil {
+	if err := scanPairs(ctx, st.tags, func(cid, n int64) { get(cid).SharedTags = int(n) },
+		id, lo.UnixMilli(), hi.UnixMilli()); err != nil {
 		return nil, err
 	}
-	// The same category: the nearest stories on either side in time, however
-	// far (a small site's section may publish once a season); the decay
-	// ranks the far ones low.
-	if err := scanPairs(ctx, tx, func(cid, _ int64) { get(cid).SameCategory = true },
-		`SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
-		   WHERE category_id = ?1 AND pub_at <= ?2 AND article_id <> ?3 ORDER BY pub_at DESC LIMIT 30)
-		 UNION ALL
-		 SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
-		   WHERE category_id = ?1 AND pub_at > ?2 AND article_id <> ?3 ORDER BY pub_at LIMIT 30)`,
+	if err := scanPairs(ctx, st.category, func(cid, _ int64) { get(cid).SameCategory = true },
 		category, at.UnixMilli(), id); err != nil {
 		return nil, err
 	}
-	// Title words, through the title index within the window.
 	if terms := vntext.Terms(title); len(terms) > 0 {
 		expr := `"` + strings.Join(terms, `" OR "`) + `"`
-		if err := scanPairs(ctx, tx, func(cid, _ int64) { get(cid) },
-			`SELECT a.id, 0 FROM search_titles f JOIN articles a ON a.search_key = f.rowid
-			 WHERE search_titles MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 AND a.id <> ?4
-			 ORDER BY f.rowid DESC LIMIT 100`,
+		if err := scanPairs(ctx, st.titles, func(cid, _ int64) { get(cid) },
 			expr, news.SearchKeyBase(lo), news.SearchKeyBase(hi), id); err != nil {
 			return nil, err
 		}
@@ -151,8 +183,7 @@ func refreshRelated(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) 
 	for cid := range cands {
 		ids = append(ids, cid)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, published_at FROM articles
-		WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`, idList(ids))
+	rows, err := st.candidates.QueryContext(ctx, idList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -174,19 +205,24 @@ func refreshRelated(ctx context.Context, tx *sql.Tx, id int64) ([]int64, error) 
 	}
 	best := news.RankRelated(id, title, at, list, news.RelatedStored)
 	out := make([]int64, len(best))
+	pairs := make([][2]any, len(best))
 	for i, c := range best {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO related_computed (article_id, position, related_id, score) VALUES (?, ?, ?, ?)`,
-			id, i, c.ID, c.Score); err != nil {
-			return nil, fmt.Errorf("store related: %w", err)
-		}
 		out[i] = c.ID
+		pairs[i] = [2]any{c.ID, c.Score}
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.insert.ExecContext(ctx, id, string(b)); err != nil {
+		return nil, fmt.Errorf("store related: %w", err)
 	}
 	return out, nil
 }
 
 // scanPairs runs a query of (id, number) rows and hands each to fn.
-func scanPairs(ctx context.Context, tx *sql.Tx, fn func(id, n int64), query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
+func scanPairs(ctx context.Context, stmt *sql.Stmt, fn func(id, n int64), args ...any) error {
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return fmt.Errorf("related candidates: %w", err)
 	}
@@ -223,12 +259,20 @@ func (db *DB) RefreshRelated(ctx context.Context, progress func(done int)) (int,
 				ids = append(ids, id)
 			}
 			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			st, err := prepareRelated(ctx, tx)
+			if err != nil {
+				return err
+			}
+			defer st.close()
 			for _, id := range ids {
-				if _, err := refreshRelated(ctx, tx, id); err != nil {
+				if _, err := st.refresh(ctx, id); err != nil {
 					return err
 				}
 			}
-			return rows.Err()
+			return nil
 		})
 		if err != nil {
 			return done, err
