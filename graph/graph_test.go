@@ -433,3 +433,18 @@ func TestNoNPlusOne(t *testing.T) {
 		t.Errorf("a page took %d statements, want at most 4", large)
 	}
 }
+
+func TestDateFilter(t *testing.T) {
+	e := newEnv(t)
+	var data struct{ Articles connection }
+	// The six "Tin khác" stories of the sample page, all dated 05/12/2025 in Hải Phòng.
+	e.ok(`{ articles(first: 100, filter: {publishedAfter: "2025-12-05T00:00:00+07:00", publishedBefore: "2025-12-06T00:00:00+07:00"}) { `+connFields+` } }`, nil, &data)
+	if data.Articles.TotalCount != 6 || len(data.Articles.Edges) != 6 {
+		t.Errorf("05/12/2025: %d articles (totalCount %d), want 6", len(data.Articles.Edges), data.Articles.TotalCount)
+	}
+	for _, slug := range []string{duongKinhSlug, "kham-pha-khu-rung-co-quanh-chua-thanh-mai", "hai-phong-ho-tro-moi-thanh-nien-nhap-ngu-10-trieu-dong"} {
+		if !hasSlug(data.Articles, slug) {
+			t.Errorf("05/12/2025 misses %s", slug)
+		}
+	}
+}
