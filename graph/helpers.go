@@ -21,29 +21,40 @@ func pageInfo[T any](l *news.List[T], cursor func(*T) news.Cursor) *model.PageIn
 	return pi
 }
 
-// articleConnection reads one page of articles matching f.
-func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter) (*model.ArticleConnection, error) {
+// findPage checks the pagination arguments, reads one page with find, and
+// returns its items with their cursors and the page information.
+func findPage[T any](ctx context.Context, args news.PageArgs, find func(context.Context, news.Page) (*news.List[T], error), cursor func(*T) news.Cursor) ([]*T, []string, *model.PageInfo, error) {
 	p, err := args.Page()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
+	l, err := find(ctx, p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cursors := make([]string, len(l.Items))
+	for i, v := range l.Items {
+		cursors[i] = cursor(v).String()
+	}
+	return l.Items, cursors, pageInfo(l, cursor), nil
+}
+
+// articleConnection reads one page of articles matching f.
+func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter) (*model.ArticleConnection, error) {
 	var filter news.ArticleFilter
 	if f != nil {
 		filter = *f
 	}
-	l, err := r.Store.FindArticles(ctx, filter, p)
+	items, cursors, pi, err := findPage(ctx, args, func(ctx context.Context, p news.Page) (*news.List[news.Article], error) {
+		return r.Store.FindArticles(ctx, filter, p)
+	}, news.ArticleCursor)
 	if err != nil {
 		return nil, err
 	}
-	preload(ctx, l.Items)
-	c := &model.ArticleConnection{
-		Edges:    make([]*model.ArticleEdge, len(l.Items)),
-		Nodes:    l.Items,
-		PageInfo: pageInfo(l, news.ArticleCursor),
-		Filter:   filter,
-	}
-	for i, a := range l.Items {
-		c.Edges[i] = &model.ArticleEdge{Cursor: news.ArticleCursor(a).String(), Node: a}
+	preload(ctx, items)
+	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: items, PageInfo: pi, Filter: filter}
+	for i, a := range items {
+		c.Edges[i] = &model.ArticleEdge{Cursor: cursors[i], Node: a}
 	}
 	return c, nil
 }

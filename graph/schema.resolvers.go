@@ -161,17 +161,13 @@ func (r *queryResolver) Category(ctx context.Context, slug string) (*news.Catego
 
 // Authors is the resolver for the authors field.
 func (r *queryResolver) Authors(ctx context.Context, first *int, after *string, last *int, before *string) (*model.AuthorConnection, error) {
-	p, err := news.PageArgs{First: first, After: after, Last: last, Before: before}.Page()
+	items, cursors, pi, err := findPage(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, r.Store.FindAuthors, authorCursor)
 	if err != nil {
 		return nil, err
 	}
-	l, err := r.Store.FindAuthors(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.AuthorConnection{Nodes: l.Items, PageInfo: pageInfo(l, authorCursor)}
-	for _, a := range l.Items {
-		c.Edges = append(c.Edges, &model.AuthorEdge{Cursor: authorCursor(a).String(), Node: a})
+	c := &model.AuthorConnection{Edges: make([]*model.AuthorEdge, len(items)), Nodes: items, PageInfo: pi}
+	for i, a := range items {
+		c.Edges[i] = &model.AuthorEdge{Cursor: cursors[i], Node: a}
 	}
 	return c, nil
 }
@@ -183,17 +179,13 @@ func (r *queryResolver) Author(ctx context.Context, slug string) (*news.Author, 
 
 // Tags is the resolver for the tags field.
 func (r *queryResolver) Tags(ctx context.Context, first *int, after *string, last *int, before *string) (*model.TagConnection, error) {
-	p, err := news.PageArgs{First: first, After: after, Last: last, Before: before}.Page()
+	items, cursors, pi, err := findPage(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, r.Store.FindTags, tagCursor)
 	if err != nil {
 		return nil, err
 	}
-	l, err := r.Store.FindTags(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	c := &model.TagConnection{Nodes: l.Items, PageInfo: pageInfo(l, tagCursor)}
-	for _, t := range l.Items {
-		c.Edges = append(c.Edges, &model.TagEdge{Cursor: tagCursor(t).String(), Node: t})
+	c := &model.TagConnection{Edges: make([]*model.TagEdge, len(items)), Nodes: items, PageInfo: pi}
+	for i, t := range items {
+		c.Edges[i] = &model.TagEdge{Cursor: cursors[i], Node: t}
 	}
 	return c, nil
 }

@@ -133,13 +133,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return srv.Serve(ctx, ln)
 }
 
-func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("migrate", stderr)
+// openDB parses a command's only flag, --db, and opens (and migrates) the
+// database.
+func openDB(ctx context.Context, name string, args []string, stderr io.Writer) (*sqlite.DB, string, error) {
+	fs := newFlags(name, stderr)
 	dbPath := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, "", err
 	}
 	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	return db, *dbPath, err
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	db, dbPath, err := openDB(ctx, "migrate", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -147,7 +154,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := db.Ping(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: schema up to date\n", *dbPath)
+	fmt.Fprintf(stdout, "%s: schema up to date\n", dbPath)
 	return nil
 }
 
@@ -195,12 +202,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("reindex", stderr)
-	dbPath := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, dbPath, err := openDB(ctx, "reindex", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -210,7 +212,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", dbPath, n, time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	n, err = db.RefreshRelated(ctx, func(done int) {
 		if done%10000 == 0 {
@@ -220,6 +222,6 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", dbPath, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
