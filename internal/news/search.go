@@ -26,7 +26,7 @@ const (
 	MaxTerms    = 8
 	// Candidates is how many matches relevance ranking scores: the newest
 	// title matches and the newest matches anywhere, up to this many each.
-	Candidates = 300
+	Candidates = 150
 	// SnippetWords is the length of a highlight snippet.
 	SnippetWords = 30
 )
