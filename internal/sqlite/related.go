@@ -51,7 +51,7 @@ func (db *DB) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int
 // relatedStmts are the prepared statements that compute related lists inside
 // one write transaction.
 type relatedStmts struct {
-	listedBy, clear, article, tags, category, titles, candidates, insert *sql.Stmt
+	listedBy, clear, article, tagsOf, tagNear, category, titles, candidates, insert *sql.Stmt
 }
 
 func prepareRelated(ctx context.Context, tx *sql.Tx) (*relatedStmts, error) {
@@ -63,11 +63,14 @@ func prepareRelated(ctx context.Context, tx *sql.Tx) (*relatedStmts, error) {
 		{&st.listedBy, `SELECT article_id, 0 FROM related_computed WHERE related_id = ?`},
 		{&st.clear, `DELETE FROM related_computed WHERE article_id = ?`},
 		{&st.article, `SELECT title, published_at, category_id, status FROM articles WHERE id = ?`},
-		// Stories sharing a tag within the window, with how many they share.
-		{&st.tags, `SELECT t2.article_id, count(*) FROM article_tags t1
-			JOIN article_tags t2 ON t2.tag_id = t1.tag_id
-			WHERE t1.article_id = ?1 AND t2.article_id <> ?1 AND t2.pub_at BETWEEN ?2 AND ?3
-			GROUP BY t2.article_id`},
+		{&st.tagsOf, `SELECT tag_id, 0 FROM article_tags WHERE article_id = ?`},
+		// Stories with the tag ?1 within the window: the 40 nearest in time on
+		// either side (a common tag has thousands).
+		{&st.tagNear, `SELECT article_id, 0 FROM (SELECT article_id FROM article_tags
+			  WHERE tag_id = ?1 AND pub_at BETWEEN ?2 AND ?3 AND article_id <> ?5 ORDER BY pub_at DESC LIMIT 40)
+			UNION ALL
+			SELECT article_id, 0 FROM (SELECT article_id FROM article_tags
+			  WHERE tag_id = ?1 AND pub_at > ?3 AND pub_at <= ?4 AND article_id <> ?5 ORDER BY pub_at LIMIT 40)`},
 		// The same category: the nearest stories on either side in time,
 		// however far (a small site's section may publish once a season);
 		// the decay ranks the far ones low.
@@ -97,7 +100,7 @@ func prepareRelated(ctx context.Context, tx *sql.Tx) (*relatedStmts, error) {
 }
 
 func (st *relatedStmts) close() {
-	for _, s := range []*sql.Stmt{st.listedBy, st.clear, st.article, st.tags, st.category, st.titles, st.candidates, st.insert} {
+	for _, s := range []*sql.Stmt{st.listedBy, st.clear, st.article, st.tagsOf, st.tagNear, st.category, st.titles, st.candidates, st.insert} {
 		if s != nil {
 			s.Close()
 		}
@@ -161,9 +164,15 @@ func (st *relatedStmts) refresh(ctx context.Context, id int64) ([]int64, error) 
 		}
 		return c
 	}
-	if err := scanPairs(ctx, st.tags, func(cid, n int64) { get(cid).SharedTags = int(n) },
-		id, lo.UnixMilli(), hi.UnixMilli()); err != nil {
+	var tags []int64
+	if err := scanPairs(ctx, st.tagsOf, func(tag, _ int64) { tags = append(tags, tag) }, id); err != nil {
 		return nil, err
+	}
+	for _, tag := range tags {
+		if err := scanPairs(ctx, st.tagNear, func(cid, _ int64) { get(cid).SharedTags++ },
+			tag, lo.UnixMilli(), at.UnixMilli(), hi.UnixMilli(), id); err != nil {
+			return nil, err
+		}
 	}
 	if err := scanPairs(ctx, st.category, func(cid, _ int64) { get(cid).SameCategory = true },
 		category, at.UnixMilli(), id); err != nil {
