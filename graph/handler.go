@@ -71,7 +71,7 @@ func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		var domainErr *news.Error
 		if errors.As(err, &domainErr) {
-			out.Message = domainErr.Message
+			out.Message = news.ErrorMessage(err)
 			out.Extensions = map[string]any{"code": domainErr.Code}
 			if domainErr.Field != "" {
 				out.Extensions["field"] = domainErr.Field

@@ -75,11 +75,6 @@ type Article struct {
 	TagIDs    []int64
 }
 
-// Visible reports whether the public may read a at time now.
-func (a *Article) Visible(now time.Time) bool {
-	return a.Status == StatusPublished && !a.PublishedAt.IsZero() && !a.PublishedAt.After(now)
-}
-
 // Prepare validates a for writing and derives what is stored beside it: NFC
 // text, a slug from the title when none is set, the sanitised body, its
 // plain text, word count and reading time.

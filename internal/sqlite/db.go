@@ -35,7 +35,6 @@ type Options struct {
 
 // DB is an open newsdesk database. It is safe for concurrent use.
 type DB struct {
-	path string
 	zone *time.Location
 	now  news.Clock
 
@@ -55,7 +54,7 @@ func dsn(path string, params url.Values) string {
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	db := &DB{path: path, zone: opts.Zone, now: opts.Now}
+	db := &DB{zone: opts.Zone, now: opts.Now}
 	if db.zone == nil {
 		db.zone = news.DefaultZone
 	}
@@ -134,9 +133,6 @@ func (db *DB) Close() error {
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
 }
-
-// Path returns the database file's path.
-func (db *DB) Path() string { return db.path }
 
 // Ping checks that both pools answer and that every migration is applied:
 // the readiness check.
