@@ -210,15 +210,27 @@ func (s *Searcher) newest(ctx context.Context, q *query, f ArticleFilter, p Page
 func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p Page) (*List[SearchHit], error) {
 	m := s.match(q, f)
 	m.Limit = Candidates
+	// The two candidate reads are independent: run them side by side.
+	type result struct {
+		docs []SearchDoc
+		err  error
+	}
+	titleResult := make(chan result, 1)
+	go func() {
+		tm := m
+		tm.TitleOnly = true
+		docs, err := s.Store.MatchArticles(ctx, tm)
+		titleResult <- result{docs, err}
+	}()
 	all, err := s.Store.MatchArticles(ctx, m)
+	tr := <-titleResult
 	if err != nil {
 		return nil, err
 	}
-	m.TitleOnly = true
-	titles, err := s.Store.MatchArticles(ctx, m)
-	if err != nil {
-		return nil, err
+	if tr.err != nil {
+		return nil, tr.err
 	}
+	titles := tr.docs
 	// Every page of a walk scores as of the first page's clock, so that a
 	// cursor's score still places it among the others.
 	now := s.now().Truncate(time.Millisecond)

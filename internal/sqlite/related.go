@@ -64,25 +64,25 @@ func prepareRelated(ctx context.Context, tx *sql.Tx) (*relatedStmts, error) {
 		{&st.clear, `DELETE FROM related_computed WHERE article_id = ?`},
 		{&st.article, `SELECT title, published_at, category_id, status FROM articles WHERE id = ?`},
 		{&st.tagsOf, `SELECT tag_id, 0 FROM article_tags WHERE article_id = ?`},
-		// Stories with the tag ?1 within the window: the 40 nearest in time on
+		// Stories with the tag ?1 within the window: the 25 nearest in time on
 		// either side (a common tag has thousands).
 		{&st.tagNear, `SELECT article_id, 0 FROM (SELECT article_id FROM article_tags
-			  WHERE tag_id = ?1 AND pub_at BETWEEN ?2 AND ?3 AND article_id <> ?5 ORDER BY pub_at DESC LIMIT 40)
+			  WHERE tag_id = ?1 AND pub_at BETWEEN ?2 AND ?3 AND article_id <> ?5 ORDER BY pub_at DESC LIMIT 25)
 			UNION ALL
 			SELECT article_id, 0 FROM (SELECT article_id FROM article_tags
-			  WHERE tag_id = ?1 AND pub_at > ?3 AND pub_at <= ?4 AND article_id <> ?5 ORDER BY pub_at LIMIT 40)`},
+			  WHERE tag_id = ?1 AND pub_at > ?3 AND pub_at <= ?4 AND article_id <> ?5 ORDER BY pub_at LIMIT 25)`},
 		// The same category: the nearest stories on either side in time,
 		// however far (a small site's section may publish once a season);
 		// the decay ranks the far ones low.
 		{&st.category, `SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
-			  WHERE category_id = ?1 AND pub_at <= ?2 AND article_id <> ?3 ORDER BY pub_at DESC LIMIT 30)
+			  WHERE category_id = ?1 AND pub_at <= ?2 AND article_id <> ?3 ORDER BY pub_at DESC LIMIT 20)
 			UNION ALL
 			SELECT article_id, 0 FROM (SELECT article_id FROM article_categories
-			  WHERE category_id = ?1 AND pub_at > ?2 AND article_id <> ?3 ORDER BY pub_at LIMIT 30)`},
+			  WHERE category_id = ?1 AND pub_at > ?2 AND article_id <> ?3 ORDER BY pub_at LIMIT 20)`},
 		// Title words, through the title index within the window.
 		{&st.titles, `SELECT a.id, 0 FROM search_titles f JOIN articles a ON a.search_key = f.rowid
 			WHERE search_titles MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 AND a.id <> ?4
-			ORDER BY f.rowid DESC LIMIT 100`},
+			ORDER BY f.rowid DESC LIMIT 60`},
 		{&st.candidates, `SELECT id, title, published_at FROM articles
 			WHERE id IN (SELECT value FROM json_each(?)) AND status = 'published'`},
 		// The ranked list in one statement: a JSON array of [id, score].
