@@ -133,8 +133,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return srv.Serve(ctx, ln)
 }
 
-// openDB parses a command's only flag, --db, and opens (and migrates) the
-// database.
+// openDB parses the flags of a command whose only flag is --db, and opens
+// (and migrates) the database.
 func openDB(ctx context.Context, name string, args []string, stderr io.Writer) (*sqlite.DB, string, error) {
 	fs := newFlags(name, stderr)
 	dbPath := dbFlag(fs)
@@ -202,7 +202,13 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	db, dbPath, err := openDB(ctx, "reindex", args, stderr)
+	fs := newFlags("reindex", stderr)
+	dbPath := dbFlag(fs)
+	since := fs.Duration("related-since", 0, "recompute related lists only of articles published this recently (0: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
 	if err != nil {
 		return err
 	}
@@ -212,9 +218,13 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", dbPath, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	n, err = db.RefreshRelated(ctx, func(done int) {
+	var from time.Time
+	if *since > 0 {
+		from = time.Now().Add(-*since)
+	}
+	n, err = db.RefreshRelated(ctx, from, func(done int) {
 		if done%10000 == 0 {
 			fmt.Fprintf(stdout, "related: %d articles (%s)\n", done, time.Since(start).Round(time.Second))
 		}
@@ -222,6 +232,6 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", dbPath, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

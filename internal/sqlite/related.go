@@ -246,16 +246,18 @@ func scanPairs(ctx context.Context, stmt *sql.Stmt, fn func(id, n int64), args .
 	return rows.Err()
 }
 
-// RefreshRelated recomputes every published article's related list (after a
-// bulk load, which leaves them empty), oldest first, in batches, and
-// reports progress. It returns how many articles it computed.
-func (db *DB) RefreshRelated(ctx context.Context, progress func(done int)) (int, error) {
+// RefreshRelated recomputes the related list of every published article
+// published at or after since (the zero time: all), oldest id first, in
+// batches, reporting progress; a bulk load leaves the lists empty. It
+// returns how many articles it computed.
+func (db *DB) RefreshRelated(ctx context.Context, since time.Time, progress func(done int)) (int, error) {
 	var last int64
 	done := 0
 	for {
 		var ids []int64
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT id FROM articles WHERE id > ? AND status = 'published' ORDER BY id LIMIT 1000`, last)
+			rows, err := tx.QueryContext(ctx, `SELECT id FROM articles
+				WHERE id > ? AND status = 'published' AND published_at >= ? ORDER BY id LIMIT 1000`, last, since.UnixMilli())
 			if err != nil {
 				return err
 			}

@@ -133,9 +133,17 @@ func TestRefreshRelatedAfterBulk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := db.RefreshRelated(ctx, nil)
+	recent, err := db.CountArticles(ctx, news.ArticleFilter{PublishedAfter: time.Now().AddDate(0, -6, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.RefreshRelated(ctx, time.Now().AddDate(0, -6, 0), nil)
+	if err != nil || n != recent || n == 0 || n == 400 {
+		t.Fatalf("RefreshRelated(6 months) = %d, %v; want the %d of the last six months", n, err, recent)
+	}
+	n, err = db.RefreshRelated(ctx, time.Time{}, nil)
 	if err != nil || n != 400 {
-		t.Fatalf("RefreshRelated = %d, %v; want 400", n, err)
+		t.Fatalf("RefreshRelated(all) = %d, %v; want 400", n, err)
 	}
 	ids, err := db.RelatedArticleIDs(ctx, l.Items[0].ID, 5)
 	if err != nil || len(ids) != 5 {
