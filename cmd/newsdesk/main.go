@@ -204,6 +204,8 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("reindex", stderr)
 	dbPath := dbFlag(fs)
+	search := fs.Bool("search", true, "rebuild the search index")
+	related := fs.Bool("related", true, "recompute the related lists")
 	since := fs.Duration("related-since", 0, "recompute related lists only of articles published this recently (0: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -213,18 +215,23 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	start := time.Now()
-	n, err := db.RebuildSearch(ctx)
-	if err != nil {
-		return err
+	if *search {
+		start := time.Now()
+		n, err := db.RebuildSearch(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	}
-	fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
-	start = time.Now()
+	if !*related {
+		return nil
+	}
+	start := time.Now()
 	var from time.Time
 	if *since > 0 {
 		from = time.Now().Add(-*since)
 	}
-	n, err = db.RefreshRelated(ctx, from, func(done int) {
+	n, err := db.RefreshRelated(ctx, from, func(done int) {
 		if done%10000 == 0 {
 			fmt.Fprintf(stdout, "related: %d articles (%s)\n", done, time.Since(start).Round(time.Second))
 		}

@@ -85,6 +85,11 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 	if len(after) != len(before) || len(after) == 0 {
 		t.Errorf("after rebuild %d results, before %d", len(after), len(before))
 	}
+	// The rebuild put the update trigger back.
+	exec(`UPDATE articles SET title = title || ' Vqxz' WHERE slug = ?`, seedSlug)
+	if got := searchSlugs(t, s, "vqxz "); len(got) != 1 || got[0] != seedSlug {
+		t.Errorf("an edit after the rebuild is not indexed: %v", got)
+	}
 }
 
 // TestSearchScheduled: a scheduled story is indexed but found only from its
