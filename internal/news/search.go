@@ -217,9 +217,7 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 	}
 	titleResult := make(chan result, 1)
 	go func() {
-		tm := m
-		tm.TitleOnly = true
-		docs, err := s.Store.MatchArticles(ctx, tm)
+		docs, err := s.titleCandidates(ctx, q, m)
 		titleResult <- result{docs, err}
 	}()
 	all, err := s.Store.MatchArticles(ctx, m)
@@ -273,6 +271,36 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 	} else {
 		out.Items = window[:min(p.Limit, len(window))]
 		out.HasNext, out.HasPrevious = len(window) > p.Limit, p.After != nil
+	}
+	return out, nil
+}
+
+// titleCandidates finds the newest stories whose title has the query's
+// longest term and whose title and lead hold every term. Asking the title
+// index for every term at once is slow when the terms are common but rarely
+// share a title (it walks the whole of the rarest term's list); one term
+// streams newest first, and Go checks the rest.
+func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]SearchDoc, error) {
+	longest := 0
+	for i, t := range q.matcher.Terms {
+		if len(t) > len(q.matcher.Terms[longest]) {
+			longest = i
+		}
+	}
+	last := len(q.matcher.Terms) - 1
+	m.TitleOnly = true
+	m.Terms = []string{q.matcher.Terms[longest]}
+	m.Prefix = q.matcher.Prefix && longest == last
+	docs, err := s.Store.MatchArticles(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	all := uint16(1)<<len(q.matcher.Terms) - 1
+	out := docs[:0]
+	for _, d := range docs {
+		if q.field(d.Title).terms|q.field(d.Excerpt).terms == all {
+			out = append(out, d)
+		}
 	}
 	return out, nil
 }
