@@ -16,17 +16,18 @@ import (
 // Compile-time check that DB can back a news.Searcher.
 var _ news.SearchStore = (*DB)(nil)
 
-// vn_fold is registered on the driver, so every connection (the writer's
-// triggers above all) folds text exactly as Go does. A tool that writes
-// articles through another SQLite build must register it too.
+// vn_fold (vntext.FoldWords) is registered on the driver, so every
+// connection (the writer's triggers above all) folds text exactly as Go
+// does. A tool that writes articles through another SQLite build must
+// register it too.
 func init() {
 	err := msqlite.RegisterDeterministicScalarFunction("vn_fold", 1,
 		func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			switch v := args[0].(type) {
 			case string:
-				return vntext.Fold(v), nil
+				return vntext.FoldWords(v), nil
 			case []byte:
-				return vntext.Fold(string(v)), nil
+				return vntext.FoldWords(string(v)), nil
 			case nil:
 				return nil, nil
 			default:
@@ -39,8 +40,9 @@ func init() {
 }
 
 // matchExpr builds the FTS5 query: every term quoted (terms hold only
-// letters and digits, so nothing in them is syntax), the last one a prefix
-// when asked.
+// word runes, so nothing in them is syntax, and with the index's ascii
+// tokenizer over FoldWords text each term is exactly one token), the last
+// one a prefix when asked.
 func matchExpr(m news.Match) string {
 	var b strings.Builder
 	for i, t := range m.Terms {

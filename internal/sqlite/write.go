@@ -352,8 +352,8 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 		// The same text the trigger indexes, folded by the same function.
 		w.pending = append(w.pending, pendingSearch{
 			key:    key.(int64),
-			all:    vntext.Fold(a.Title + " " + a.Excerpt + " " + a.BodyText),
-			titles: vntext.Fold(a.Title),
+			all:    vntext.FoldWords(a.Title + " " + a.Excerpt + " " + a.BodyText),
+			titles: vntext.FoldWords(a.Title),
 		})
 	}
 	return nil

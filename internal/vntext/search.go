@@ -65,6 +65,23 @@ func Words(text string) []Word {
 	return words
 }
 
+// FoldWords folds text as Fold does and turns every rune that is not part of
+// a word into a space: the form the search index stores, so that a
+// tokenizer splitting on ASCII separators alone finds exactly the words
+// that Words and Terms find.
+func FoldWords(text string) string {
+	text = NFC(text)
+	b := make([]byte, 0, len(text))
+	for _, r := range text {
+		if isWordRune(r) {
+			b = utf8.AppendRune(b, FoldRune(r))
+		} else {
+			b = append(b, ' ')
+		}
+	}
+	return string(b)
+}
+
 // Terms splits a search query into folded terms, in order, without
 // repeats: "Dương  KINH!" -> ["duong", "kinh"]. Everything that is not a
 // letter or digit separates terms, so no query syntax survives.

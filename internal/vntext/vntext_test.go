@@ -140,3 +140,15 @@ func TestSnippet(t *testing.T) {
 		t.Errorf("empty Snippet = %q", got)
 	}
 }
+
+func TestFoldWords(t *testing.T) {
+	got := vntext.FoldWords("Giao 8,1 ha đất ‘vàng’ – Đông-Tây… 0\u07a80")
+	want := "giao 8 1 ha dat  vang    dong tay  0\u07a80"
+	if got != want {
+		t.Errorf("FoldWords = %q, want %q", got, want)
+	}
+	// The words FoldWords keeps are the words Terms finds.
+	if terms := vntext.Terms(got); strings.Join(terms, " ") != "giao 8 1 ha dat vang dong tay 0\u07a80" {
+		t.Errorf("Terms(FoldWords) = %q", terms)
+	}
+}

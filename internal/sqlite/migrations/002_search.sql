@@ -1,5 +1,9 @@
 -- Full-text search over Go-folded text (vn_fold: lowercase, no accents,
--- đ -> d), for published articles only.
+-- đ -> d, every rune that is not part of a word turned into a space), for
+-- published articles only. The ascii tokenizer then splits on spaces alone
+-- (it treats every non-ASCII rune as part of a token), so the index's words
+-- are exactly the words Go finds in a query: a quoted query term is always
+-- one token, never a phrase (which detail=none cannot answer).
 --
 -- search_key orders the index by publish time: one of the 1,000 keys of the
 -- article's publish second (news.SearchKeyBase). It is NULL unless the
@@ -14,10 +18,10 @@
 CREATE UNIQUE INDEX articles_search_key ON articles (search_key) WHERE search_key IS NOT NULL;
 
 CREATE VIRTUAL TABLE search_all USING fts5(
-    text, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6'
+    text, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6', tokenize = 'ascii'
 );
 CREATE VIRTUAL TABLE search_titles USING fts5(
-    title, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6'
+    title, content = '', contentless_delete = 1, detail = none, prefix = '2 3 4 5 6', tokenize = 'ascii'
 );
 
 CREATE TRIGGER articles_search_insert AFTER INSERT ON articles WHEN new.search_key IS NOT NULL
