@@ -116,6 +116,38 @@ type Matcher struct {
 	Prefix bool
 }
 
+// matched is a word of a text with the index of the term it matches (-1
+// for none).
+type matched struct {
+	start, end, term int
+}
+
+// scan splits text into words and matches each against m, folding into one
+// reused buffer: no allocation per word.
+func (m Matcher) scan(text string) []matched {
+	out := make([]matched, 0, len(text)/6+1)
+	buf := make([]byte, 0, 32)
+	start := -1
+	flush := func(end int) {
+		out = append(out, matched{start, end, m.Match(string(buf))})
+		start, buf = -1, buf[:0]
+	}
+	for i, r := range text {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			buf = utf8.AppendRune(buf, FoldRune(r))
+		} else if start >= 0 {
+			flush(i)
+		}
+	}
+	if start >= 0 {
+		flush(len(text))
+	}
+	return out
+}
+
 // Match returns the index in m.Terms of the term the folded word matches,
 // or -1.
 func (m Matcher) Match(folded string) int {
@@ -130,25 +162,22 @@ func (m Matcher) Match(folded string) int {
 // Highlight returns text HTML-escaped, with every matching word wrapped in
 // <mark>...</mark>. The marks sit on the original (accented) words.
 func (m Matcher) Highlight(text string) string {
-	return m.mark(text, Words(text), 0, len(text))
+	return mark(text, m.scan(text), 0, len(text))
 }
 
 // mark writes text[from:to] escaped, marking the words that match.
-func (m Matcher) mark(text string, words []Word, from, to int) string {
+func mark(text string, words []matched, from, to int) string {
 	var b strings.Builder
 	pos := from
 	for _, w := range words {
-		if w.Start < from || w.End > to {
+		if w.term < 0 || w.start < from || w.end > to {
 			continue
 		}
-		if m.Match(w.Folded) < 0 {
-			continue
-		}
-		b.WriteString(html.EscapeString(text[pos:w.Start]))
+		b.WriteString(html.EscapeString(text[pos:w.start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[w.Start:w.End]))
+		b.WriteString(html.EscapeString(text[w.start:w.end]))
 		b.WriteString("</mark>")
-		pos = w.End
+		pos = w.end
 	}
 	b.WriteString(html.EscapeString(text[pos:to]))
 	return b.String()
@@ -158,19 +187,15 @@ func (m Matcher) mark(text string, words []Word, from, to int) string {
 // distinct matching terms (earliest on ties), highlights it, and marks cut
 // ends with "…". With no match it returns the start of the text.
 func (m Matcher) Snippet(text string, size int) string {
-	words := Words(text)
+	words := m.scan(text)
 	if len(words) == 0 {
 		return ""
-	}
-	match := make([]int, len(words))
-	for i, w := range words {
-		match[i] = m.Match(w.Folded)
 	}
 	// Slide a window of size words, counting each term's matches in it.
 	count := make([]int, len(m.Terms))
 	distinct := 0
 	add := func(i, d int) {
-		if t := match[i]; t >= 0 {
+		if t := words[i].term; t >= 0 {
 			if d > 0 && count[t] == 0 {
 				distinct++
 			}
@@ -188,7 +213,7 @@ func (m Matcher) Snippet(text string, size int) string {
 		add(i-1, -1)
 		add(i+size-1, 1)
 		// A window worth having starts on a match.
-		if match[i] >= 0 && distinct > bestScore {
+		if words[i].term >= 0 && distinct > bestScore {
 			best, bestScore = i, distinct
 		}
 	}
@@ -198,11 +223,11 @@ func (m Matcher) Snippet(text string, size int) string {
 		first = max(best-3, 0)
 	}
 	last := min(first+size, len(words)) - 1
-	from, to := words[first].Start, words[last].End
+	from, to := words[first].start, words[last].end
 	if first == 0 {
 		from = 0
 	}
-	out := m.mark(text, words, from, to)
+	out := mark(text, words, from, to)
 	if from > 0 {
 		out = "…" + out
 	}
