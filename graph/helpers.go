@@ -51,7 +51,9 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if err != nil {
 		return nil, err
 	}
-	preload(ctx, items)
+	if err := preload(ctx, items); err != nil {
+		return nil, err
+	}
 	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: items, PageInfo: pi, Filter: filter}
 	for i, a := range items {
 		c.Edges[i] = &model.ArticleEdge{Cursor: cursors[i], Node: a}
@@ -59,26 +61,18 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	return c, nil
 }
 
-// preload starts one batch each for the authors and tags of a page of
-// articles, when the query asks for them, so that the per-article loads that
-// follow find their keys already batched, however the resolvers are
-// scheduled.
-func preload(ctx context.Context, items []*news.Article) {
+// preload reads the authors and tags of a page of articles in one statement
+// each, when the query asks for them, before the per-article resolvers run.
+func preload(ctx context.Context, items []*news.Article) error {
 	if len(items) == 0 {
-		return
+		return nil
 	}
 	ids := make([]int64, len(items))
 	for i, a := range items {
 		ids[i] = a.ID
 	}
 	fields := articleFieldsRequested(ctx)
-	l := loader.For(ctx)
-	if fields["authors"] {
-		l.AuthorsByArticle.LoadAllThunk(ctx, ids)
-	}
-	if fields["tags"] {
-		l.TagsByArticle.LoadAllThunk(ctx, ids)
-	}
+	return loader.For(ctx).Preload(ctx, ids, fields["authors"], fields["tags"])
 }
 
 // articleFieldsRequested returns the names of the Article fields selected

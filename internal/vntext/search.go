@@ -35,33 +35,35 @@ type Word struct {
 	Folded     string
 }
 
-// Words splits NFC text into words (runs of letters and digits) with their
-// positions and folded forms. The folded forms share one allocation.
-func Words(text string) []Word {
-	folded := make([]byte, 0, len(text))
-	words := make([]Word, 0, len(text)/6+1)
-	bounds := make([][2]int, 0, len(text)/6+1) // byte offsets of each word in folded
-	start, fstart := -1, 0
+// eachWord calls fn for every word of text (a run of letters and digits)
+// with its byte offsets and its folded form, in a buffer reused between
+// calls: fn must copy what it keeps.
+func eachWord(text string, fn func(start, end int, folded []byte)) {
+	buf := make([]byte, 0, 32)
+	start := -1
 	for i, r := range text {
 		if isWordRune(r) {
 			if start < 0 {
-				start, fstart = i, len(folded)
+				start = i
 			}
-			folded = utf8.AppendRune(folded, FoldRune(r))
+			buf = utf8.AppendRune(buf, FoldRune(r))
 		} else if start >= 0 {
-			words = append(words, Word{Start: start, End: i})
-			bounds = append(bounds, [2]int{fstart, len(folded)})
-			start = -1
+			fn(start, i, buf)
+			start, buf = -1, buf[:0]
 		}
 	}
 	if start >= 0 {
-		words = append(words, Word{Start: start, End: len(text)})
-		bounds = append(bounds, [2]int{fstart, len(folded)})
+		fn(start, len(text), buf)
 	}
-	all := string(folded)
-	for k := range words {
-		words[k].Folded = all[bounds[k][0]:bounds[k][1]]
-	}
+}
+
+// Words splits NFC text into words (runs of letters and digits) with their
+// positions and folded forms.
+func Words(text string) []Word {
+	words := make([]Word, 0, len(text)/6+1)
+	eachWord(text, func(start, end int, folded []byte) {
+		words = append(words, Word{Start: start, End: end, Folded: string(folded)})
+	})
 	return words
 }
 
@@ -122,37 +124,28 @@ type matched struct {
 	start, end, term int
 }
 
-// scan splits text into words and matches each against m, folding into one
-// reused buffer: no allocation per word.
+// scan splits text into words and matches each against m, with no
+// allocation per word.
 func (m Matcher) scan(text string) []matched {
 	out := make([]matched, 0, len(text)/6+1)
-	buf := make([]byte, 0, 32)
-	start := -1
-	flush := func(end int) {
-		out = append(out, matched{start, end, m.Match(string(buf))})
-		start, buf = -1, buf[:0]
-	}
-	for i, r := range text {
-		if isWordRune(r) {
-			if start < 0 {
-				start = i
-			}
-			buf = utf8.AppendRune(buf, FoldRune(r))
-		} else if start >= 0 {
-			flush(i)
-		}
-	}
-	if start >= 0 {
-		flush(len(text))
-	}
+	eachWord(text, func(start, end int, folded []byte) {
+		out = append(out, matched{start, end, matchTerm(m, folded)})
+	})
 	return out
 }
 
 // Match returns the index in m.Terms of the term the folded word matches,
 // or -1.
 func (m Matcher) Match(folded string) int {
+	return matchTerm(m, folded)
+}
+
+// matchTerm is Match for a folded word held as a string or as bytes (the
+// comparisons convert without allocating).
+func matchTerm[S string | []byte](m Matcher, folded S) int {
+	last := len(m.Terms) - 1
 	for i, t := range m.Terms {
-		if folded == t || (m.Prefix && i == len(m.Terms)-1 && strings.HasPrefix(folded, t)) {
+		if string(folded) == t || (m.Prefix && i == last && len(folded) >= len(t) && string(folded[:len(t)]) == t) {
 			return i
 		}
 	}
