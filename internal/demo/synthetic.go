@@ -187,7 +187,7 @@ func Synthetic(ctx context.Context, s BulkStore, o SyntheticOptions) error {
 			for range 1 + r.IntN(4) {
 				a.TagIDs = append(a.TagIDs, tags[r.IntN(len(tags))])
 			}
-			a.WordCount = richtext.WordCount(a.Title + " " + a.Excerpt + " " + a.BodyText)
+			a.WordCount = vntext.CountWords(a.Title + " " + a.Excerpt + " " + a.BodyText)
 			a.ReadingMinutes = richtext.ReadingMinutes(a.WordCount)
 			a.CreatedAt = a.PublishedAt
 			if err := add(a); err != nil {

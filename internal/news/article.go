@@ -118,7 +118,7 @@ func (a *Article) Prepare() error {
 	}
 	a.BodyHTML = richtext.Sanitize(vntext.NFC(a.BodyHTML))
 	a.BodyText = richtext.PlainText(a.BodyHTML)
-	a.WordCount = richtext.WordCount(a.Title + " " + a.Excerpt + " " + a.BodyText)
+	a.WordCount = vntext.CountWords(a.Title + " " + a.Excerpt + " " + a.BodyText)
 	a.ReadingMinutes = richtext.ReadingMinutes(a.WordCount)
 	return nil
 }

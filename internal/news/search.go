@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/internal/vntext"
 )
@@ -116,26 +117,35 @@ func parseQuery(q string) (*query, error) {
 	if strings.IndexByte(q, 0) >= 0 {
 		q = strings.ReplaceAll(q, "\x00", " ")
 	}
-	if vntext.Len(q) > MaxQueryLen {
+	if utf8.RuneCountInString(q) > MaxQueryLen {
 		return nil, Invalid("query", "must be at most %d characters", MaxQueryLen)
 	}
-	terms := vntext.Terms(q)
-	if len(terms) == 0 {
-		return nil, Invalid("query", "must contain a letter or digit")
-	}
-	if len(terms) > MaxTerms {
-		terms = terms[:MaxTerms]
-	}
-	// The last term is a prefix while the user is still typing it (one
-	// letter is too short to be worth expanding).
-	prefix := !strings.HasSuffix(q, " ") && vntext.Len(terms[len(terms)-1]) > 1
-	out := &query{matcher: vntext.Matcher{Terms: terms, Prefix: prefix}, accents: make([]string, len(terms))}
-	for _, w := range vntext.Accented(q) {
-		if t := out.matcher.Match(vntext.Fold(w)); t >= 0 && out.accents[t] == "" && w != terms[t] {
-			out.accents[t] = w
+	q = vntext.NFC(q)
+	// Terms are the distinct folded words, in order; a term's accents are
+	// the reader's own spelling of it when that differs from the fold.
+	out := &query{}
+	for _, w := range vntext.Words(q) {
+		t := slices.Index(out.matcher.Terms, w.Folded)
+		if t < 0 {
+			if len(out.matcher.Terms) == MaxTerms {
+				continue
+			}
+			out.matcher.Terms = append(out.matcher.Terms, w.Folded)
+			out.accents = append(out.accents, "")
+			t = len(out.matcher.Terms) - 1
+		}
+		if spelt := strings.ToLower(q[w.Start:w.End]); out.accents[t] == "" && spelt != w.Folded {
+			out.accents[t] = spelt
 			out.nAccented++
 		}
 	}
+	terms := out.matcher.Terms
+	if len(terms) == 0 {
+		return nil, Invalid("query", "must contain a letter or digit")
+	}
+	// The last term is a prefix while the user is still typing it (one
+	// letter is too short to be worth expanding).
+	out.matcher.Prefix = !strings.HasSuffix(q, " ") && utf8.RuneCountInString(terms[len(terms)-1]) > 1
 	return out, nil
 }
 

@@ -1,5 +1,5 @@
 // Package richtext makes article body HTML safe to store and serve, and
-// derives the plain text, word count and reading time from it.
+// derives its plain text and reading time.
 //
 // Sanitising is bluemonday's UGC policy (no script, no event handlers, no
 // javascript: URLs; paragraphs, headings, links, lists, quotes, images and
@@ -8,7 +8,6 @@ package richtext
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -75,21 +74,6 @@ func PlainText(fragment string) string {
 			}
 		}
 	}
-}
-
-// WordCount counts the words of plain text: runs of letters or digits. A
-// Vietnamese syllable counts as one word, as editors count them.
-func WordCount(text string) int {
-	n := 0
-	in := false
-	for _, r := range text {
-		w := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
-		if w && !in {
-			n++
-		}
-		in = w
-	}
-	return n
 }
 
 // WordsPerMinute is the reading speed behind ReadingMinutes.

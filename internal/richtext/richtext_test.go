@@ -46,10 +46,7 @@ func TestPlainText(t *testing.T) {
 	}
 }
 
-func TestWordCountAndReading(t *testing.T) {
-	if got, want := richtext.WordCount("Sở Thông tin và Truyền thông, 10/10."), 8; got != want {
-		t.Errorf("WordCount = %d, want %d", got, want)
-	}
+func TestReadingMinutes(t *testing.T) {
 	for words, want := range map[int]int{0: 1, 1: 1, 220: 1, 221: 2, 1000: 5} {
 		if got := richtext.ReadingMinutes(words); got != want {
 			t.Errorf("ReadingMinutes(%d) = %d, want %d", words, got, want)

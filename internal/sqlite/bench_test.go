@@ -50,7 +50,7 @@ func benchQueries(b *testing.B, db *sqlite.DB, n int) []string {
 		q := strings.Join(words[start:min(start+k, len(words))], " ")
 		switch r.IntN(4) {
 		case 0:
-			q = vntext.Fold(q)
+			q = vntext.FoldWords(q)
 		case 1:
 			if rs := []rune(q); len(rs) > 3 {
 				q = string(rs[:len(rs)-1]) // still typing

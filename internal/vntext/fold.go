@@ -59,32 +59,6 @@ func FoldRune(r rune) rune {
 	return foldSlow(r)
 }
 
-// Fold returns s lowercased with Vietnamese (and other Latin) accents removed
-// and đ/Đ folded to d: "Đường Dương Kinh" -> "duong duong kinh". The input
-// is NFC-normalised first; the result has exactly as many runes as the NFC
-// form of s, so a rune offset in the folded text is a rune offset in the
-// original.
-func Fold(s string) string {
-	s = NFC(s)
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		b.WriteRune(FoldRune(r))
-	}
-	return b.String()
-}
-
 // NFC returns s in Unicode Normalization Form C, the form newsdesk stores.
 func NFC(s string) string {
 	if norm.NFC.IsNormalString(s) {

@@ -67,7 +67,15 @@ func Words(text string) []Word {
 	return words
 }
 
-// FoldWords folds text as Fold does and turns every rune that is not part of
+// CountWords counts the words of text, as Words splits them: a Vietnamese
+// syllable is one word, as editors count them.
+func CountWords(text string) int {
+	n := 0
+	eachWord(text, func(int, int, []byte) { n++ })
+	return n
+}
+
+// FoldWords folds text (FoldRune: lowercase, no accents, đ -> d) and turns every rune that is not part of
 // a word into a space: the form the search index stores, so that a
 // tokenizer splitting on ASCII separators alone finds exactly the words
 // that Words and Terms find.
@@ -97,17 +105,6 @@ func Terms(query string) []string {
 		}
 	}
 	return terms
-}
-
-// Accented returns the query's words lowercased but not folded, for exact
-// accent comparisons: "Dương Kinh" -> ["dương", "kinh"].
-func Accented(query string) []string {
-	q := NFC(query)
-	var out []string
-	for _, w := range Words(q) {
-		out = append(out, strings.ToLower(q[w.Start:w.End]))
-	}
-	return out
 }
 
 // Matcher decides which words of a text match a query's terms: equal
@@ -229,6 +226,3 @@ func (m Matcher) Snippet(text string, size int) string {
 	}
 	return strings.TrimSpace(out)
 }
-
-// Len is the length of s in runes.
-func Len(s string) int { return utf8.RuneCountInString(s) }

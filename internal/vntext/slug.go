@@ -17,7 +17,8 @@ func Slugify(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	hyphen := false
-	for _, r := range Fold(s) {
+	for _, r := range NFC(s) {
+		r = FoldRune(r)
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			if hyphen && b.Len() > 0 {
 				b.WriteByte('-')

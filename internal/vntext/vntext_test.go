@@ -3,13 +3,11 @@ package vntext_test
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/internal/vntext"
-	"golang.org/x/text/unicode/norm"
 )
 
-func TestFold(t *testing.T) {
+func TestFoldRune(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Dương Kinh", "duong kinh"},
 		{"DƯƠNG KINH", "duong kinh"},
@@ -19,24 +17,27 @@ func TestFold(t *testing.T) {
 		{"Sở Thông tin và Truyền thông", "so thong tin va truyen thong"},
 		{"ỹ ỵ ự ẩ ờ", "y y u a o"},
 		{"plain ASCII", "plain ascii"},
-		{"‘vàng’ – 8,1 ha", "‘vang’ – 8,1 ha"},
-		// Decomposed input (e + combining circumflex + combining dot below) is NFC-normalised first.
-		{"Vie\u0302\u0323t", "viet"},
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := vntext.Fold(tt.in); got != tt.want {
-			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		var b strings.Builder
+		for _, r := range tt.in {
+			b.WriteRune(vntext.FoldRune(r))
 		}
+		if got := b.String(); got != tt.want {
+			t.Errorf("FoldRune over %q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Decomposed input (e + combining circumflex + combining dot below) is
+	// NFC-normalised before folding.
+	if got := vntext.FoldWords("Vie\u0302\u0323t Nam"); got != "viet nam" {
+		t.Errorf("FoldWords(decomposed) = %q, want %q", got, "viet nam")
 	}
 }
 
-func TestFoldKeepsRunePositions(t *testing.T) {
-	for _, s := range []string{"Đường Dương Kinh, Hải Phòng", "Nhà báo Lê Nghiêm", "日本語 and ǅ ﬁ"} {
-		n := norm.NFC.String(s)
-		if got, want := utf8.RuneCountInString(vntext.Fold(s)), utf8.RuneCountInString(n); got != want {
-			t.Errorf("Fold(%q) has %d runes, want %d", s, got, want)
-		}
+func TestCountWords(t *testing.T) {
+	if got, want := vntext.CountWords("Sở Thông tin và Truyền thông, 10/10."), 8; got != want {
+		t.Errorf("CountWords = %d, want %d", got, want)
 	}
 }
 
@@ -89,11 +90,11 @@ func TestClean(t *testing.T) {
 	}
 }
 
-func BenchmarkFold(b *testing.B) {
+func BenchmarkFoldWords(b *testing.B) {
 	s := "Ngày 10/10, tại Trung tâm hội nghị thành phố, Sở Thông tin và Truyền thông tổ chức Hội nghị tập huấn công tác thông tin đối ngoại cho cán bộ làm công tác thông tin đối ngoại của các sở, ngành, quận, huyện."
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
-		vntext.Fold(s)
+		vntext.FoldWords(s)
 	}
 }
 
@@ -107,9 +108,6 @@ func TestTerms(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("Terms = %q, want %q", got, want)
 		}
-	}
-	if got := vntext.Accented("Đồng ĐÔNG"); len(got) != 2 || got[0] != "đồng" || got[1] != "đông" {
-		t.Errorf("Accented = %q", got)
 	}
 }
 
