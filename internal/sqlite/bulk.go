@@ -28,6 +28,14 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 		return err
 	}
 	defer conn.Close()
+	// Restore the connection's own settings afterwards, whatever its DSN set.
+	var synchronous, cacheSize int
+	if err := conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&synchronous); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
 	// A large page cache keeps the B-trees that take random inserts (the
 	// slug index above all) in memory.
 	for _, p := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -524288"} {
@@ -37,11 +45,8 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 	}
 	// Index directly instead of through the insert trigger (see
 	// articleWriter); the trigger is put back, as it was, at the end.
-	var trigger string
-	if err := conn.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_search_insert'`).Scan(&trigger); err != nil {
-		return fmt.Errorf("bulk load: read search trigger: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `DROP TRIGGER articles_search_insert`); err != nil {
+	trigger, err := setAside(ctx, conn, "articles_search_insert")
+	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
 	defer func() {
@@ -51,7 +56,10 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 			// load leaves many.
 			"INSERT INTO search_all (search_all) VALUES ('optimize')",
 			"INSERT INTO search_titles (search_titles) VALUES ('optimize')",
-			"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA cache_size = -2000", "ANALYZE",
+			"PRAGMA journal_mode = WAL",
+			fmt.Sprintf("PRAGMA synchronous = %d", synchronous),
+			fmt.Sprintf("PRAGMA cache_size = %d", cacheSize),
+			"ANALYZE",
 		} {
 			if _, e := conn.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fmt.Errorf("bulk load: %s: %w", p, e)
@@ -115,4 +123,23 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 		return err
 	}
 	return finish()
+}
+
+// execQueryer is what setAside needs: a connection or a transaction.
+type execQueryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// setAside drops the trigger name and returns the statement that creates
+// it again, for bulk work that indexes search set-based instead.
+func setAside(ctx context.Context, db execQueryer, name string) (string, error) {
+	var create string
+	if err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`, name).Scan(&create); err != nil {
+		return "", fmt.Errorf("read trigger %s: %w", name, err)
+	}
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+		return "", err
+	}
+	return create, nil
 }

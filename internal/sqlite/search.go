@@ -170,12 +170,11 @@ const assignSearchKeysSQL = `UPDATE articles SET search_key = k.key
 func (db *DB) RebuildSearch(ctx context.Context) (int, error) {
 	var n int
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var trigger string
-		if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_search_update'`).Scan(&trigger); err != nil {
-			return fmt.Errorf("rebuild search: read trigger: %w", err)
+		trigger, err := setAside(ctx, tx, "articles_search_update")
+		if err != nil {
+			return fmt.Errorf("rebuild search: %w", err)
 		}
 		for _, q := range []string{
-			`DROP TRIGGER articles_search_update`,
 			`INSERT INTO search_all (search_all) VALUES ('delete-all')`,
 			`INSERT INTO search_titles (search_titles) VALUES ('delete-all')`,
 			`UPDATE articles SET search_key = NULL WHERE search_key IS NOT NULL`,
