@@ -155,22 +155,19 @@ func (s *Searcher) Search(ctx context.Context, req SearchRequest, p Page) (*List
 	if err != nil {
 		return nil, err
 	}
-	var hits []*SearchHit
-	var out *List[SearchHit]
+	page := s.relevance
 	if req.Order == OrderNewest {
-		out, err = s.newest(ctx, q, req.Filter, p)
-	} else {
-		out, err = s.relevance(ctx, q, req.Filter, p)
+		page = s.newest
 	}
+	out, err := page(ctx, q, req.Filter, p)
 	if err != nil {
 		return nil, err
 	}
-	hits = out.Items
-	if err := s.fill(ctx, q, hits); err != nil {
+	if err := s.fill(ctx, q, out.Items); err != nil {
 		return nil, err
 	}
 	// An article unpublished between the two reads is left out.
-	out.Items = slices.DeleteFunc(hits, func(h *SearchHit) bool { return h.Article == nil })
+	out.Items = slices.DeleteFunc(out.Items, func(h *SearchHit) bool { return h.Article == nil })
 	return out, nil
 }
 
