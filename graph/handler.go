@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -23,6 +24,10 @@ type Options struct {
 		news.Reader
 		news.SearchStore
 	}
+	// Writer serves mutations and editors' previews.
+	Writer news.Writer
+	// Now is the clock that tells scheduled from published. Default time.Now.
+	Now news.Clock
 	// Introspection allows schema introspection (development tools).
 	Introspection bool
 	// Logger receives internal errors, which clients see only as
@@ -42,7 +47,10 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.RequestID == nil {
 		cfg.RequestID = func(context.Context) string { return "" }
 	}
-	resolver := &Resolver{Store: cfg.Store, Searcher: &news.Searcher{Store: cfg.Store}}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	resolver := &Resolver{Store: cfg.Store, Writer: cfg.Writer, Searcher: &news.Searcher{Store: cfg.Store, Now: cfg.Now}, Now: cfg.Now}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -55,7 +63,7 @@ func NewHandler(cfg Options) http.Handler {
 		cfg.Logger.ErrorContext(ctx, "graphql panic", "panic", p, "request_id", cfg.RequestID(ctx))
 		return errors.New("internal error")
 	})
-	return loader.Middleware(cfg.Store, srv)
+	return loader.Middleware(resolver.reader, srv)
 }
 
 // errorPresenter maps domain errors to extensions.code and hides every other

@@ -45,9 +45,14 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if f != nil {
 		filter = *f
 	}
+	if filter.Status != "" && filter.Status != news.ArticlePublished {
+		if err := news.Require(ctx, news.RoleEditor); err != nil {
+			return nil, err
+		}
+	}
 	items, cursors, pi, err := findPage(ctx, args, func(ctx context.Context, p news.Page) (*news.List[news.Article], error) {
-		return r.Store.FindArticles(ctx, filter, p)
-	}, news.ArticleCursor)
+		return r.reader(ctx).FindArticles(ctx, filter, p)
+	}, filter.Cursor)
 	if err != nil {
 		return nil, err
 	}

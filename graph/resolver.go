@@ -5,10 +5,29 @@ package graph
 
 //go:generate go run github.com/99designs/gqlgen generate
 
-import "github.com/newsdesk/newsdesk/internal/news"
+import (
+	"context"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
 	Store    news.Reader
+	Writer   news.Writer
 	Searcher *news.Searcher
+	Now      news.Clock
 }
+
+// reader is the reader for the request ctx belongs to: the editors'
+// preview, which also sees drafts and scheduled stories, for an editor key,
+// the public one for everyone else.
+func (r *Resolver) reader(ctx context.Context) news.Reader {
+	if news.Can(ctx, news.RoleEditor) {
+		return r.Writer.Preview()
+	}
+	return r.Store
+}
+
+func (r *Resolver) now() time.Time { return r.Now() }

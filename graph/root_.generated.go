@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/newsdesk/newsdesk/graph/model"
 	"github.com/newsdesk/newsdesk/internal/news"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -26,6 +28,7 @@ type ResolverRoot interface {
 	ArticleConnection() ArticleConnectionResolver
 	Author() AuthorResolver
 	Category() CategoryResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
 	SearchConnection() SearchConnectionResolver
 	Tag() TagResolver
@@ -41,12 +44,15 @@ type ComplexityRoot struct {
 		BodyText       func(childComplexity int) int
 		Category       func(childComplexity int) int
 		Cover          func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
 		Excerpt        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		PublishedAt    func(childComplexity int) int
 		ReadingMinutes func(childComplexity int) int
 		Related        func(childComplexity int, first *int) int
+		Revisions      func(childComplexity int) int
 		Slug           func(childComplexity int) int
+		Status         func(childComplexity int) int
 		Tags           func(childComplexity int) int
 		Title          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
@@ -63,6 +69,24 @@ type ComplexityRoot struct {
 	ArticleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ArticlePayload struct {
+		Article func(childComplexity int) int
+	}
+
+	ArticleRevision struct {
+		Action      func(childComplexity int) int
+		BodyHTML    func(childComplexity int) int
+		CoverImage  func(childComplexity int) int
+		Editor      func(childComplexity int) int
+		Excerpt     func(childComplexity int) int
+		Number      func(childComplexity int) int
+		PublishedAt func(childComplexity int) int
+		SavedAt     func(childComplexity int) int
+		Slug        func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	Author struct {
@@ -85,6 +109,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AuthorPayload struct {
+		Author func(childComplexity int) int
+	}
+
 	Category struct {
 		Articles    func(childComplexity int, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) int
 		Children    func(childComplexity int) int
@@ -96,6 +124,10 @@ type ComplexityRoot struct {
 		Slug        func(childComplexity int) int
 	}
 
+	CategoryPayload struct {
+		Category func(childComplexity int) int
+	}
+
 	Image struct {
 		Alt     func(childComplexity int) int
 		Caption func(childComplexity int) int
@@ -103,6 +135,20 @@ type ComplexityRoot struct {
 		Height  func(childComplexity int) int
 		URL     func(childComplexity int) int
 		Width   func(childComplexity int) int
+	}
+
+	Mutation struct {
+		ArchiveArticle   func(childComplexity int, id string, expectedUpdatedAt *time.Time) int
+		CreateArticle    func(childComplexity int, input model.CreateArticleInput) int
+		CreateAuthor     func(childComplexity int, input model.CreateAuthorInput) int
+		CreateCategory   func(childComplexity int, input model.CreateCategoryInput) int
+		CreateTag        func(childComplexity int, input model.CreateTagInput) int
+		PinRelated       func(childComplexity int, id string, related []string) int
+		PublishArticle   func(childComplexity int, id string, publishedAt *time.Time, expectedUpdatedAt *time.Time) int
+		UnpublishArticle func(childComplexity int, id string, expectedUpdatedAt *time.Time) int
+		UpdateArticle    func(childComplexity int, id string, input model.UpdateArticleInput, expectedUpdatedAt time.Time) int
+		UpdateAuthor     func(childComplexity int, id string, input model.UpdateAuthorInput) int
+		UpdateCategory   func(childComplexity int, id string, input model.UpdateCategoryInput) int
 	}
 
 	PageInfo struct {
@@ -123,6 +169,7 @@ type ComplexityRoot struct {
 		Search     func(childComplexity int, query string, first *int, after *string, last *int, before *string, filter *news.ArticleFilter, orderBy *news.SearchOrder) int
 		Tag        func(childComplexity int, slug string) int
 		Tags       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Viewer     func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -159,6 +206,15 @@ type ComplexityRoot struct {
 	TagEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TagPayload struct {
+		Tag func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Name func(childComplexity int) int
+		Role func(childComplexity int) int
 	}
 }
 
@@ -206,6 +262,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Cover(childComplexity), true
+	case "Article.createdAt":
+		if e.ComplexityRoot.Article.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.CreatedAt(childComplexity), true
 	case "Article.excerpt":
 		if e.ComplexityRoot.Article.Excerpt == nil {
 			break
@@ -241,12 +303,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Related(childComplexity, args["first"].(*int)), true
+	case "Article.revisions":
+		if e.ComplexityRoot.Article.Revisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Revisions(childComplexity), true
 	case "Article.slug":
 		if e.ComplexityRoot.Article.Slug == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Article.Slug(childComplexity), true
+	case "Article.status":
+		if e.ComplexityRoot.Article.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Status(childComplexity), true
 	case "Article.tags":
 		if e.ComplexityRoot.Article.Tags == nil {
 			break
@@ -309,6 +383,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
+
+	case "ArticlePayload.article":
+		if e.ComplexityRoot.ArticlePayload.Article == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticlePayload.Article(childComplexity), true
+
+	case "ArticleRevision.action":
+		if e.ComplexityRoot.ArticleRevision.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Action(childComplexity), true
+	case "ArticleRevision.bodyHtml":
+		if e.ComplexityRoot.ArticleRevision.BodyHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.BodyHTML(childComplexity), true
+	case "ArticleRevision.coverImage":
+		if e.ComplexityRoot.ArticleRevision.CoverImage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.CoverImage(childComplexity), true
+	case "ArticleRevision.editor":
+		if e.ComplexityRoot.ArticleRevision.Editor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Editor(childComplexity), true
+	case "ArticleRevision.excerpt":
+		if e.ComplexityRoot.ArticleRevision.Excerpt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Excerpt(childComplexity), true
+	case "ArticleRevision.number":
+		if e.ComplexityRoot.ArticleRevision.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Number(childComplexity), true
+	case "ArticleRevision.publishedAt":
+		if e.ComplexityRoot.ArticleRevision.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.PublishedAt(childComplexity), true
+	case "ArticleRevision.savedAt":
+		if e.ComplexityRoot.ArticleRevision.SavedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.SavedAt(childComplexity), true
+	case "ArticleRevision.slug":
+		if e.ComplexityRoot.ArticleRevision.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Slug(childComplexity), true
+	case "ArticleRevision.status":
+		if e.ComplexityRoot.ArticleRevision.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Status(childComplexity), true
+	case "ArticleRevision.title":
+		if e.ComplexityRoot.ArticleRevision.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArticleRevision.Title(childComplexity), true
 
 	case "Author.articles":
 		if e.ComplexityRoot.Author.Articles == nil {
@@ -384,6 +532,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthorEdge.Node(childComplexity), true
 
+	case "AuthorPayload.author":
+		if e.ComplexityRoot.AuthorPayload.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorPayload.Author(childComplexity), true
+
 	case "Category.articles":
 		if e.ComplexityRoot.Category.Articles == nil {
 			break
@@ -438,6 +593,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Category.Slug(childComplexity), true
 
+	case "CategoryPayload.category":
+		if e.ComplexityRoot.CategoryPayload.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CategoryPayload.Category(childComplexity), true
+
 	case "Image.alt":
 		if e.ComplexityRoot.Image.Alt == nil {
 			break
@@ -474,6 +636,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Image.Width(childComplexity), true
+
+	case "Mutation.archiveArticle":
+		if e.ComplexityRoot.Mutation.ArchiveArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveArticle(childComplexity, args["id"].(string), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.createArticle":
+		if e.ComplexityRoot.Mutation.CreateArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateArticle(childComplexity, args["input"].(model.CreateArticleInput)), true
+	case "Mutation.createAuthor":
+		if e.ComplexityRoot.Mutation.CreateAuthor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAuthor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAuthor(childComplexity, args["input"].(model.CreateAuthorInput)), true
+	case "Mutation.createCategory":
+		if e.ComplexityRoot.Mutation.CreateCategory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCategory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCategory(childComplexity, args["input"].(model.CreateCategoryInput)), true
+	case "Mutation.createTag":
+		if e.ComplexityRoot.Mutation.CreateTag == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTag_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTag(childComplexity, args["input"].(model.CreateTagInput)), true
+	case "Mutation.pinRelated":
+		if e.ComplexityRoot.Mutation.PinRelated == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pinRelated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PinRelated(childComplexity, args["id"].(string), args["related"].([]string)), true
+	case "Mutation.publishArticle":
+		if e.ComplexityRoot.Mutation.PublishArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishArticle(childComplexity, args["id"].(string), args["publishedAt"].(*time.Time), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.unpublishArticle":
+		if e.ComplexityRoot.Mutation.UnpublishArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unpublishArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnpublishArticle(childComplexity, args["id"].(string), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateArticle":
+		if e.ComplexityRoot.Mutation.UpdateArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateArticle(childComplexity, args["id"].(string), args["input"].(model.UpdateArticleInput), args["expectedUpdatedAt"].(time.Time)), true
+	case "Mutation.updateAuthor":
+		if e.ComplexityRoot.Mutation.UpdateAuthor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAuthor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAuthor(childComplexity, args["id"].(string), args["input"].(model.UpdateAuthorInput)), true
+	case "Mutation.updateCategory":
+		if e.ComplexityRoot.Mutation.UpdateCategory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCategory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCategory(childComplexity, args["id"].(string), args["input"].(model.UpdateCategoryInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -606,6 +890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tags(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -726,6 +1016,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TagEdge.Node(childComplexity), true
 
+	case "TagPayload.tag":
+		if e.ComplexityRoot.TagPayload.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TagPayload.Tag(childComplexity), true
+
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -736,6 +1046,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ArticleFilter", ec.unmarshalInputArticleFilter),
+			graphql.NewInputUnmarshaler("CreateArticleInput", ec.unmarshalInputCreateArticleInput),
+			graphql.NewInputUnmarshaler("CreateAuthorInput", ec.unmarshalInputCreateAuthorInput),
+			graphql.NewInputUnmarshaler("CreateCategoryInput", ec.unmarshalInputCreateCategoryInput),
+			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
+			graphql.NewInputUnmarshaler("ImageInput", ec.unmarshalInputImageInput),
+			graphql.NewInputUnmarshaler("UpdateArticleInput", ec.unmarshalInputUpdateArticleInput),
+			graphql.NewInputUnmarshaler("UpdateAuthorInput", ec.unmarshalInputUpdateAuthorInput),
+			graphql.NewInputUnmarshaler("UpdateCategoryInput", ec.unmarshalInputUpdateCategoryInput),
 		)
 	}
 	first := true
@@ -771,6 +1089,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -803,6 +1136,9 @@ by default, e.g. 2025-10-10T09:30:00+07:00); input may use any offset.
 """
 scalar DateTime
 
+"Code generation hint: an input field that tells null apart from absent."
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+
 """Anything with a global id: node(id:) finds it again."""
 interface Node {
   "An opaque global id."
@@ -813,7 +1149,11 @@ type Query {
   "Finds any object by its global id; null when there is none (or it is not public)."
   node(id: ID!): Node
 
-  "A published article by slug or global id (give one). Null when unknown or not yet published."
+  """
+  A published article by slug or global id (give one). Null when unknown or
+  not yet published. With an editor key: any article, drafts, scheduled and
+  archived ones included (preview).
+  """
   article(slug: String, id: ID): Article
 
   """
@@ -855,6 +1195,188 @@ type Query {
     filter: ArticleFilter
     orderBy: SearchOrder = RELEVANCE
   ): SearchConnection!
+
+  "Who the request's API key belongs to; null without a key."
+  viewer: Viewer
+}
+
+"""
+Editorial writes. Every mutation needs an API key (Authorization: Bearer
+<key>): articles, authors and tags the editor role, categories the admin
+role. Without a key: UNAUTHENTICATED; with a weaker role: FORBIDDEN. Bad
+input is BAD_USER_INPUT with extensions.field naming the field. Each mutation
+is one transaction: it happens whole or not at all.
+"""
+type Mutation {
+  """
+  Creates a draft. The slug comes from the title (Vietnamese folded to
+  ASCII, made unique with -2, -3...) unless given; unknown tags are created.
+  """
+  createArticle(input: CreateArticleInput!): ArticlePayload!
+  """
+  Changes an article. expectedUpdatedAt is the updatedAt of the version the
+  change was made from: if the article changed since, CONFLICT, and nothing
+  is written. The version replaced is kept (Article.revisions).
+  """
+  updateArticle(id: ID!, input: UpdateArticleInput!, expectedUpdatedAt: DateTime!): ArticlePayload!
+  """
+  Publishes an article at publishedAt, or at its own publishedAt if it has
+  one, else now. A time in the future schedules it: invisible to the public
+  until then, visible from then on with nothing else to do.
+  """
+  publishArticle(id: ID!, publishedAt: DateTime, expectedUpdatedAt: DateTime): ArticlePayload!
+  "Takes an article off the site, back to draft."
+  unpublishArticle(id: ID!, expectedUpdatedAt: DateTime): ArticlePayload!
+  "Takes an article off the site and files it away."
+  archiveArticle(id: ID!, expectedUpdatedAt: DateTime): ArticlePayload!
+  "Sets the stories shown first in an article's related list, in order (at most 20; [] unpins)."
+  pinRelated(id: ID!, related: [ID!]!): ArticlePayload!
+
+  "Creates a category (admin)."
+  createCategory(input: CreateCategoryInput!): CategoryPayload!
+  "Changes a category (admin); moving it moves its sub-categories and stories with it."
+  updateCategory(id: ID!, input: UpdateCategoryInput!): CategoryPayload!
+  createAuthor(input: CreateAuthorInput!): AuthorPayload!
+  updateAuthor(id: ID!, input: UpdateAuthorInput!): AuthorPayload!
+  createTag(input: CreateTagInput!): TagPayload!
+}
+
+input CreateArticleInput {
+  "Plain text, at most 300 characters."
+  title: String!
+  "The lead, plain text."
+  excerpt: String
+  "HTML; sanitised on write (no scripts, event handlers or javascript: URLs)."
+  bodyHtml: String
+  "Category slug."
+  category: String!
+  "Author slugs, in byline order."
+  authors: [String!]!
+  "Tag slugs or names; unknown ones are created."
+  tags: [String!]
+  coverImage: ImageInput
+  "Defaults to one made from the title."
+  slug: String
+  "The publish time publishArticle will use (in the future: scheduled)."
+  publishedAt: DateTime
+}
+
+"Fields left out keep their value."
+input UpdateArticleInput {
+  title: String
+  excerpt: String
+  bodyHtml: String
+  category: String
+  authors: [String!]
+  "Tag slugs or names; [] removes every tag."
+  tags: [String!]
+  "null removes the cover photo."
+  coverImage: ImageInput @goField(omittable: true)
+  "Changes the article's address (its old links stop working)."
+  slug: String
+  publishedAt: DateTime
+}
+
+input ImageInput {
+  "An absolute http(s) URL."
+  url: String!
+  caption: String
+  alt: String
+  credit: String
+  width: Int
+  height: Int
+}
+
+input CreateCategoryInput {
+  name: String!
+  slug: String
+  description: String
+  "Parent category slug; none for a top-level category."
+  parent: String
+  "Order among its siblings."
+  position: Int
+}
+
+"Fields left out keep their value."
+input UpdateCategoryInput {
+  name: String
+  slug: String
+  description: String
+  "Parent category slug; \"\" makes it top-level."
+  parent: String
+  position: Int
+}
+
+input CreateAuthorInput {
+  name: String!
+  slug: String
+  bio: String
+  avatarUrl: String
+}
+
+"Fields left out keep their value."
+input UpdateAuthorInput {
+  name: String
+  slug: String
+  bio: String
+  avatarUrl: String
+}
+
+input CreateTagInput {
+  name: String!
+  slug: String
+}
+
+type ArticlePayload {
+  article: Article!
+}
+
+type CategoryPayload {
+  category: Category!
+}
+
+type AuthorPayload {
+  author: Author!
+}
+
+type TagPayload {
+  tag: Tag!
+}
+
+"The holder of an API key."
+type Viewer {
+  "The key's name."
+  name: String!
+  "reader, partner, editor or admin."
+  role: String!
+}
+
+"An article's status at the time of the request."
+enum ArticleStatus {
+  DRAFT
+  "Published with a publish time still in the future."
+  SCHEDULED
+  PUBLISHED
+  ARCHIVED
+}
+
+"A saved earlier version of an article."
+type ArticleRevision {
+  "1 for the oldest."
+  number: Int!
+  "What replaced this version: update, publish, unpublish or archive."
+  action: String!
+  "The name of the key that made that change."
+  editor: String!
+  "When this version was replaced."
+  savedAt: DateTime!
+  status: ArticleStatus!
+  slug: String!
+  title: String!
+  excerpt: String!
+  bodyHtml: String!
+  coverImage: Image
+  publishedAt: DateTime
 }
 
 "How search results are ordered."
@@ -899,6 +1421,12 @@ input ArticleFilter {
   publishedAfter: DateTime
   "Published before this time."
   publishedBefore: DateTime
+  """
+  Editors only: lists articles in this status (PUBLISHED is the default).
+  DRAFT and ARCHIVED are ordered by last change, and the time bounds apply
+  to it.
+  """
+  status: ArticleStatus
 }
 
 "A news story."
@@ -919,7 +1447,12 @@ type Article implements Node {
   category: Category!
   tags: [Tag!]!
   publishedAt: DateTime
+  "The version of the article: updateArticle takes it back as expectedUpdatedAt."
   updatedAt: DateTime!
+  createdAt: DateTime!
+  status: ArticleStatus!
+  "Earlier versions, newest first (editors only)."
+  revisions: [ArticleRevision!]!
   wordCount: Int!
   readingMinutes: Int!
   "Related stories (Tin khác): published, never this one."
@@ -1046,6 +1579,12 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_publishedAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Article_updatedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Article_createdAt(ctx, field)
+	case "status":
+		return ec.fieldContext_Article_status(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Article_revisions(ctx, field)
 	case "wordCount":
 		return ec.fieldContext_Article_wordCount(ctx, field)
 	case "readingMinutes":
@@ -1078,6 +1617,42 @@ func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field g
 		return ec.fieldContext_ArticleEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticlePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "article":
+		return ec.fieldContext_ArticlePayload_article(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticlePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ArticleRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_ArticleRevision_number(ctx, field)
+	case "action":
+		return ec.fieldContext_ArticleRevision_action(ctx, field)
+	case "editor":
+		return ec.fieldContext_ArticleRevision_editor(ctx, field)
+	case "savedAt":
+		return ec.fieldContext_ArticleRevision_savedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_ArticleRevision_status(ctx, field)
+	case "slug":
+		return ec.fieldContext_ArticleRevision_slug(ctx, field)
+	case "title":
+		return ec.fieldContext_ArticleRevision_title(ctx, field)
+	case "excerpt":
+		return ec.fieldContext_ArticleRevision_excerpt(ctx, field)
+	case "bodyHtml":
+		return ec.fieldContext_ArticleRevision_bodyHtml(ctx, field)
+	case "coverImage":
+		return ec.fieldContext_ArticleRevision_coverImage(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_ArticleRevision_publishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArticleRevision", field.Name)
 }
 
 func (ec *executionContext) childFields_Author(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1120,6 +1695,14 @@ func (ec *executionContext) childFields_AuthorEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type AuthorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AuthorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "author":
+		return ec.fieldContext_AuthorPayload_author(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthorPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Category(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1140,6 +1723,14 @@ func (ec *executionContext) childFields_Category(ctx context.Context, field grap
 		return ec.fieldContext_Category_articles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Category", field.Name)
+}
+
+func (ec *executionContext) childFields_CategoryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_CategoryPayload_category(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CategoryPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Image(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1244,6 +1835,24 @@ func (ec *executionContext) childFields_TagEdge(ctx context.Context, field graph
 		return ec.fieldContext_TagEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TagEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TagPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tag":
+		return ec.fieldContext_TagPayload_tag(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TagPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/newsdesk/newsdesk/graph/model"
 	"github.com/newsdesk/newsdesk/internal/loader"
@@ -41,6 +42,27 @@ func (r *articleResolver) Tags(ctx context.Context, obj *news.Article) ([]*news.
 	return loader.For(ctx).TagsByArticle.Load(ctx, obj.ID)
 }
 
+// Status is the resolver for the status field.
+func (r *articleResolver) Status(ctx context.Context, obj *news.Article) (news.ArticleStatus, error) {
+	return obj.StatusAt(r.now()), nil
+}
+
+// Revisions is the resolver for the revisions field.
+func (r *articleResolver) Revisions(ctx context.Context, obj *news.Article) ([]*model.ArticleRevision, error) {
+	if err := news.Require(ctx, news.RoleEditor); err != nil {
+		return nil, err
+	}
+	revs, err := r.Writer.Revisions(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ArticleRevision, len(revs))
+	for i, rev := range revs {
+		out[i] = revisionOf(rev)
+	}
+	return out, nil
+}
+
 // Related is the resolver for the related field.
 func (r *articleResolver) Related(ctx context.Context, obj *news.Article, first *int) ([]*news.Article, error) {
 	n := 5
@@ -59,7 +81,7 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.Article, first 
 
 // TotalCount is the resolver for the totalCount field.
 func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error) {
-	return r.Store.CountArticles(ctx, obj.Filter)
+	return r.reader(ctx).CountArticles(ctx, obj.Filter)
 }
 
 // ID is the resolver for the id field.
@@ -111,6 +133,160 @@ func (r *categoryResolver) Articles(ctx context.Context, obj *news.Category, fir
 	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Category = obj.Slug }))
 }
 
+// CreateArticle is the resolver for the createArticle field.
+func (r *mutationResolver) CreateArticle(ctx context.Context, input model.CreateArticleInput) (*model.ArticlePayload, error) {
+	if err := news.Require(ctx, news.RoleEditor); err != nil {
+		return nil, err
+	}
+	u := news.ArticleUpdate{
+		Title: &input.Title, Excerpt: input.Excerpt, BodyHTML: input.BodyHTML, Slug: input.Slug,
+		Category: &input.Category, Authors: input.Authors, Tags: input.Tags,
+		Cover: imageOf(input.CoverImage), PublishedAt: input.PublishedAt,
+	}
+	return articlePayload(r.Writer.CreateArticle(ctx, u))
+}
+
+// UpdateArticle is the resolver for the updateArticle field.
+func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, input model.UpdateArticleInput, expectedUpdatedAt time.Time) (*model.ArticlePayload, error) {
+	n, err := r.editorArticleID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	u := news.ArticleUpdate{
+		Title: input.Title, Excerpt: input.Excerpt, BodyHTML: input.BodyHTML, Slug: input.Slug,
+		Category: input.Category, Authors: input.Authors, Tags: input.Tags, PublishedAt: input.PublishedAt,
+	}
+	if cover, set := input.CoverImage.ValueOK(); set {
+		u.Cover, u.RemoveCover = imageOf(cover), cover == nil
+	}
+	return articlePayload(r.Writer.UpdateArticle(ctx, n, expectedUpdatedAt, u))
+}
+
+// PublishArticle is the resolver for the publishArticle field.
+func (r *mutationResolver) PublishArticle(ctx context.Context, id string, publishedAt *time.Time, expectedUpdatedAt *time.Time) (*model.ArticlePayload, error) {
+	n, err := r.editorArticleID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return articlePayload(r.Writer.PublishArticle(ctx, n, timeOrZero(publishedAt), timeOrZero(expectedUpdatedAt)))
+}
+
+// UnpublishArticle is the resolver for the unpublishArticle field.
+func (r *mutationResolver) UnpublishArticle(ctx context.Context, id string, expectedUpdatedAt *time.Time) (*model.ArticlePayload, error) {
+	n, err := r.editorArticleID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return articlePayload(r.Writer.UnpublishArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
+}
+
+// ArchiveArticle is the resolver for the archiveArticle field.
+func (r *mutationResolver) ArchiveArticle(ctx context.Context, id string, expectedUpdatedAt *time.Time) (*model.ArticlePayload, error) {
+	n, err := r.editorArticleID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return articlePayload(r.Writer.ArchiveArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
+}
+
+// PinRelated is the resolver for the pinRelated field.
+func (r *mutationResolver) PinRelated(ctx context.Context, id string, related []string) (*model.ArticlePayload, error) {
+	n, err := r.editorArticleID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(related))
+	for i, rid := range related {
+		if ids[i], err = parseID(news.KindArticle, "related", rid); err != nil {
+			return nil, err
+		}
+	}
+	return articlePayload(r.Writer.PinRelated(ctx, n, ids))
+}
+
+// CreateCategory is the resolver for the createCategory field.
+func (r *mutationResolver) CreateCategory(ctx context.Context, input model.CreateCategoryInput) (*model.CategoryPayload, error) {
+	if err := news.Require(ctx, news.RoleAdmin); err != nil {
+		return nil, err
+	}
+	c := &news.Category{Name: input.Name, Slug: deref(input.Slug), Description: deref(input.Description), Position: deref(input.Position)}
+	if input.Parent != nil {
+		cats, err := loader.For(ctx).Categories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		parent := cats.BySlug(*input.Parent)
+		if parent == nil {
+			return nil, news.Invalid("parent", "no category with slug %q", *input.Parent)
+		}
+		c.ParentID = parent.ID
+	}
+	if err := r.Writer.CreateCategory(ctx, c); err != nil {
+		return nil, err
+	}
+	return &model.CategoryPayload{Category: c}, nil
+}
+
+// UpdateCategory is the resolver for the updateCategory field.
+func (r *mutationResolver) UpdateCategory(ctx context.Context, id string, input model.UpdateCategoryInput) (*model.CategoryPayload, error) {
+	if err := news.Require(ctx, news.RoleAdmin); err != nil {
+		return nil, err
+	}
+	n, err := parseID(news.KindCategory, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Writer.UpdateCategory(ctx, n, news.CategoryUpdate{
+		Name: input.Name, Slug: input.Slug, Description: input.Description, Parent: input.Parent, Position: input.Position,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CategoryPayload{Category: c}, nil
+}
+
+// CreateAuthor is the resolver for the createAuthor field.
+func (r *mutationResolver) CreateAuthor(ctx context.Context, input model.CreateAuthorInput) (*model.AuthorPayload, error) {
+	if err := news.Require(ctx, news.RoleEditor); err != nil {
+		return nil, err
+	}
+	a := &news.Author{Name: input.Name, Slug: deref(input.Slug), Bio: deref(input.Bio), AvatarURL: deref(input.AvatarURL)}
+	if err := r.Writer.CreateAuthor(ctx, a); err != nil {
+		return nil, err
+	}
+	return &model.AuthorPayload{Author: a}, nil
+}
+
+// UpdateAuthor is the resolver for the updateAuthor field.
+func (r *mutationResolver) UpdateAuthor(ctx context.Context, id string, input model.UpdateAuthorInput) (*model.AuthorPayload, error) {
+	if err := news.Require(ctx, news.RoleEditor); err != nil {
+		return nil, err
+	}
+	n, err := parseID(news.KindAuthor, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.Writer.UpdateAuthor(ctx, n, news.AuthorUpdate{
+		Name: input.Name, Slug: input.Slug, Bio: input.Bio, AvatarURL: input.AvatarURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AuthorPayload{Author: a}, nil
+}
+
+// CreateTag is the resolver for the createTag field.
+func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagInput) (*model.TagPayload, error) {
+	if err := news.Require(ctx, news.RoleEditor); err != nil {
+		return nil, err
+	}
+	t := &news.Tag{Name: input.Name, Slug: deref(input.Slug)}
+	if err := r.Writer.CreateTag(ctx, t); err != nil {
+		return nil, err
+	}
+	return &model.TagPayload{Tag: t}, nil
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	return r.node(ctx, id)
@@ -122,7 +298,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
-		return notFoundAsNil(r.Store.ArticleBySlug(ctx, *slug))
+		return notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {
@@ -228,6 +404,15 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	return c, nil
 }
 
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	p := news.PrincipalFrom(ctx)
+	if p == nil {
+		return nil, nil
+	}
+	return &model.Viewer{Name: p.Name, Role: string(p.Role)}, nil
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.SearchConnection) (int, error) {
 	return r.Searcher.Count(ctx, obj.Request)
@@ -257,6 +442,9 @@ func (r *Resolver) Author() AuthorResolver { return &authorResolver{r} }
 // Category returns CategoryResolver implementation.
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -271,6 +459,7 @@ type (
 	articleConnectionResolver struct{ *Resolver }
 	authorResolver            struct{ *Resolver }
 	categoryResolver          struct{ *Resolver }
+	mutationResolver          struct{ *Resolver }
 	queryResolver             struct{ *Resolver }
 	searchConnectionResolver  struct{ *Resolver }
 	tagResolver               struct{ *Resolver }

@@ -4,9 +4,10 @@
 //	newsdesk migrate [--db newsdesk.db]
 //	newsdesk seed    [--db newsdesk.db] (--demo | --synthetic N [--seed S])
 //	newsdesk reindex [--db newsdesk.db]
+//	newsdesk keys    create --role ROLE --name NAME | list | revoke ID  [--db newsdesk.db]
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
-// NEWSDESK_DEMO, NEWSDESK_PRODUCTION.
+// NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE.
 package main
 
 import (
@@ -23,7 +24,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/demo"
+	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 )
@@ -46,6 +49,7 @@ commands:
   migrate  create or upgrade the database schema
   seed     load demo content or a synthetic corpus
   reindex  rebuild the search index and the related lists (repair, or after a bulk load)
+  keys     create, list and revoke API keys
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -65,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return seed(ctx, args[1:], stdout, stderr)
 	case "reindex":
 		return reindex(ctx, args[1:], stdout, stderr)
+	case "keys":
+		return keys(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -97,12 +103,31 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", env("NEWSDESK_DB", "newsdesk.db"), "SQLite database file (env NEWSDESK_DB)")
 }
 
+// pepperFlags adds the flags that locate the API key pepper and returns a
+// function that loads it for the database at dbPath.
+func pepperFlags(fs *flag.FlagSet) func(dbPath string) ([]byte, error) {
+	value := fs.String("pepper", "", "API key pepper, at least 16 bytes (env NEWSDESK_PEPPER; overrides --pepper-file)")
+	file := fs.String("pepper-file", "", "file holding the API key pepper, created if missing (env NEWSDESK_PEPPER_FILE; default DB.pepper)")
+	return func(dbPath string) ([]byte, error) {
+		v := *value
+		if v == "" {
+			v = os.Getenv("NEWSDESK_PEPPER")
+		}
+		f := *file
+		if f == "" {
+			f = env("NEWSDESK_PEPPER_FILE", dbPath+".pepper")
+		}
+		return auth.Pepper(v, f)
+	}
+}
+
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", env("NEWSDESK_ADDR", ":8080"), "listen address HOST:PORT (env NEWSDESK_ADDR)")
 	dbPath := dbFlag(fs)
 	withDemo := fs.Bool("demo", envBool("NEWSDESK_DEMO"), "load the demo content into an empty database (env NEWSDESK_DEMO)")
 	production := fs.Bool("production", envBool("NEWSDESK_PRODUCTION"), "production mode: no GraphiQL, no introspection (env NEWSDESK_PRODUCTION)")
+	pepper := pepperFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,6 +139,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	pep, err := pepper(*dbPath)
+	if err != nil {
+		return err
+	}
 	if *withDemo {
 		seeded, err := demo.SeedIfEmpty(ctx, db)
 		if err != nil {
@@ -127,7 +156,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{Store: db, Logger: log, Dev: !*production})
+	srv := server.New(server.Config{Store: db, Keys: auth.New(db, pep), Logger: log, Dev: !*production})
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath, "production", *production,
 		"startup", time.Since(start).String())
 	return srv.Serve(ctx, ln)
@@ -241,4 +270,85 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+const keysUsage = `usage:
+  newsdesk keys create --role reader|partner|editor|admin --name NAME [--db FILE]
+  newsdesk keys list [--db FILE]
+  newsdesk keys revoke [--db FILE] ID
+`
+
+// keys manages API keys. create prints the new key alone on its last line:
+// it is shown this once and never stored.
+func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, keysUsage)
+		return flag.ErrHelp
+	}
+	fs := newFlags("keys "+args[0], stderr)
+	dbPath := dbFlag(fs)
+	pepper := pepperFlags(fs)
+	role := fs.String("role", "", "create: the key's role: reader, partner, editor or admin")
+	name := fs.String("name", "", "create: who or what the key is for")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	open := func() (*sqlite.DB, error) { return sqlite.Open(ctx, *dbPath, sqlite.Options{}) }
+	switch args[0] {
+	case "create":
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		pep, err := pepper(*dbPath)
+		if err != nil {
+			return err
+		}
+		token, key, err := auth.New(db, pep).Create(ctx, *name, news.Role(*role))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created key %d %q with the %s role; it is shown only now:\n%s\n", key.ID, key.Name, key.Role, token)
+		return nil
+	case "list":
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		list, err := db.Keys(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%-5s %-8s %-25s %-25s %s\n", "ID", "ROLE", "CREATED", "REVOKED", "NAME")
+		for _, k := range list {
+			revoked := "-"
+			if !k.RevokedAt.IsZero() {
+				revoked = k.RevokedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%-5d %-8s %-25s %-25s %s\n", k.ID, k.Role, k.CreatedAt.Format(time.RFC3339), revoked, k.Name)
+		}
+		return nil
+	case "revoke":
+		if fs.NArg() != 1 {
+			return errors.New("keys revoke: give one key ID")
+		}
+		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil {
+			return fmt.Errorf("keys revoke: %q is not a key ID", fs.Arg(0))
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.RevokeKey(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "key %d revoked\n", id)
+		return nil
+	}
+	fmt.Fprint(stderr, keysUsage)
+	return fmt.Errorf("unknown keys command %q", args[0])
 }

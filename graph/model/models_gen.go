@@ -3,12 +3,38 @@
 package model
 
 import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
 type ArticleEdge struct {
 	Cursor string        `json:"cursor"`
 	Node   *news.Article `json:"node"`
+}
+
+type ArticlePayload struct {
+	Article *news.Article `json:"article"`
+}
+
+// A saved earlier version of an article.
+type ArticleRevision struct {
+	// 1 for the oldest.
+	Number int `json:"number"`
+	// What replaced this version: update, publish, unpublish or archive.
+	Action string `json:"action"`
+	// The name of the key that made that change.
+	Editor string `json:"editor"`
+	// When this version was replaced.
+	SavedAt     time.Time          `json:"savedAt"`
+	Status      news.ArticleStatus `json:"status"`
+	Slug        string             `json:"slug"`
+	Title       string             `json:"title"`
+	Excerpt     string             `json:"excerpt"`
+	BodyHTML    string             `json:"bodyHtml"`
+	CoverImage  *news.Image        `json:"coverImage,omitempty"`
+	PublishedAt *time.Time         `json:"publishedAt,omitempty"`
 }
 
 type AuthorConnection struct {
@@ -20,6 +46,74 @@ type AuthorConnection struct {
 type AuthorEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *news.Author `json:"node"`
+}
+
+type AuthorPayload struct {
+	Author *news.Author `json:"author"`
+}
+
+type CategoryPayload struct {
+	Category *news.Category `json:"category"`
+}
+
+type CreateArticleInput struct {
+	// Plain text, at most 300 characters.
+	Title string `json:"title"`
+	// The lead, plain text.
+	Excerpt *string `json:"excerpt,omitempty"`
+	// HTML; sanitised on write (no scripts, event handlers or javascript: URLs).
+	BodyHTML *string `json:"bodyHtml,omitempty"`
+	// Category slug.
+	Category string `json:"category"`
+	// Author slugs, in byline order.
+	Authors []string `json:"authors"`
+	// Tag slugs or names; unknown ones are created.
+	Tags       []string    `json:"tags,omitempty"`
+	CoverImage *ImageInput `json:"coverImage,omitempty"`
+	// Defaults to one made from the title.
+	Slug *string `json:"slug,omitempty"`
+	// The publish time publishArticle will use (in the future: scheduled).
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+}
+
+type CreateAuthorInput struct {
+	Name      string  `json:"name"`
+	Slug      *string `json:"slug,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+	AvatarURL *string `json:"avatarUrl,omitempty"`
+}
+
+type CreateCategoryInput struct {
+	Name        string  `json:"name"`
+	Slug        *string `json:"slug,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Parent category slug; none for a top-level category.
+	Parent *string `json:"parent,omitempty"`
+	// Order among its siblings.
+	Position *int `json:"position,omitempty"`
+}
+
+type CreateTagInput struct {
+	Name string  `json:"name"`
+	Slug *string `json:"slug,omitempty"`
+}
+
+type ImageInput struct {
+	// An absolute http(s) URL.
+	URL     string  `json:"url"`
+	Caption *string `json:"caption,omitempty"`
+	Alt     *string `json:"alt,omitempty"`
+	Credit  *string `json:"credit,omitempty"`
+	Width   *int    `json:"width,omitempty"`
+	Height  *int    `json:"height,omitempty"`
+}
+
+// Editorial writes. Every mutation needs an API key (Authorization: Bearer
+// <key>): articles, authors and tags the editor role, categories the admin
+// role. Without a key: UNAUTHENTICATED; with a weaker role: FORBIDDEN. Bad
+// input is BAD_USER_INPUT with extensions.field naming the field. Each mutation
+// is one transaction: it happens whole or not at all.
+type Mutation struct {
 }
 
 // Relay page information.
@@ -57,4 +151,50 @@ type TagConnection struct {
 type TagEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   *news.Tag `json:"node"`
+}
+
+type TagPayload struct {
+	Tag *news.Tag `json:"tag"`
+}
+
+// Fields left out keep their value.
+type UpdateArticleInput struct {
+	Title    *string  `json:"title,omitempty"`
+	Excerpt  *string  `json:"excerpt,omitempty"`
+	BodyHTML *string  `json:"bodyHtml,omitempty"`
+	Category *string  `json:"category,omitempty"`
+	Authors  []string `json:"authors,omitempty"`
+	// Tag slugs or names; [] removes every tag.
+	Tags []string `json:"tags,omitempty"`
+	// null removes the cover photo.
+	CoverImage graphql.Omittable[*ImageInput] `json:"coverImage,omitempty"`
+	// Changes the article's address (its old links stop working).
+	Slug        *string    `json:"slug,omitempty"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+}
+
+// Fields left out keep their value.
+type UpdateAuthorInput struct {
+	Name      *string `json:"name,omitempty"`
+	Slug      *string `json:"slug,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+	AvatarURL *string `json:"avatarUrl,omitempty"`
+}
+
+// Fields left out keep their value.
+type UpdateCategoryInput struct {
+	Name        *string `json:"name,omitempty"`
+	Slug        *string `json:"slug,omitempty"`
+	Description *string `json:"description,omitempty"`
+	// Parent category slug; "" makes it top-level.
+	Parent   *string `json:"parent,omitempty"`
+	Position *int    `json:"position,omitempty"`
+}
+
+// The holder of an API key.
+type Viewer struct {
+	// The key's name.
+	Name string `json:"name"`
+	// reader, partner, editor or admin.
+	Role string `json:"role"`
 }

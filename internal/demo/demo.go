@@ -110,7 +110,7 @@ func (c *Content) write(ctx context.Context, w news.Writer) (err error) {
 		for _, s := range da.Tags {
 			a.TagIDs = append(a.TagIDs, tags[s])
 		}
-		if err := w.CreateArticle(ctx, a); err != nil {
+		if err := w.ImportArticle(ctx, a); err != nil {
 			return fmt.Errorf("demo article %q: %w", da.Title, err)
 		}
 	}

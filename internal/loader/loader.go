@@ -49,10 +49,12 @@ func New(store news.Reader) *Loaders {
 
 type ctxKey struct{}
 
-// Middleware gives every request its own loaders.
-func Middleware(store news.Reader, next http.Handler) http.Handler {
+// Middleware gives every request its own loaders, over the reader that
+// reader picks for it (editors' previews see more than the public).
+func Middleware(reader func(context.Context) news.Reader, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
+		ctx := r.Context()
+		next.ServeHTTP(w, r.WithContext(With(ctx, New(reader(ctx)))))
 	})
 }
 

@@ -159,6 +159,19 @@ type ArticleFilter struct {
 	Tag      string // slug
 	Author   string // slug
 	// PublishedAfter is inclusive, PublishedBefore exclusive, so ranges tile.
+	// On drafts and archived articles they bound the last change instead.
 	PublishedAfter  time.Time
 	PublishedBefore time.Time
+	// Status lists articles in that status, through a Preview reader only
+	// (a public reader refuses anything but published). Drafts and archived
+	// articles are listed by last change, newest first.
+	Status ArticleStatus
+}
+
+// Cursor returns a's keyset position in the lists f describes.
+func (f ArticleFilter) Cursor(a *Article) Cursor {
+	if f.Status == ArticleDraft || f.Status == ArticleArchived {
+		return Cursor{Time: a.UpdatedAt.UnixMilli(), ID: a.ID}
+	}
+	return ArticleCursor(a)
 }

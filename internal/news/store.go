@@ -44,21 +44,54 @@ type Reader interface {
 	FindTags(ctx context.Context, p Page) (*List[Tag], error)
 }
 
-// Writer is the write side of a store. Each method validates its input with
-// Prepare, writes in one transaction, and fills in ids and times.
+// Writer is the editorial side of a store: every write, and the reads only
+// editors make. Each write validates its input with Prepare, runs in one
+// transaction (search index and related lists included), and returns what
+// it stored.
 type Writer interface {
+	// Preview returns a Reader that also sees drafts, scheduled and archived
+	// articles: in lookups by slug or id, and in lists with a Status filter.
+	Preview() Reader
+
+	// CreateArticle stores a new draft from u (title, category and authors
+	// required). A slug derived from the title is made unique with -2,
+	// -3…; an explicit slug already taken is a CONFLICT error.
+	CreateArticle(ctx context.Context, u ArticleUpdate) (*Article, error)
+	// UpdateArticle applies u to the article id if it is still at the
+	// version expected (its UpdatedAt), else it is a CONFLICT error and
+	// nothing changes. The version replaced is kept as a revision.
+	UpdateArticle(ctx context.Context, id int64, expected time.Time, u ArticleUpdate) (*Article, error)
+	// PublishArticle publishes the article id at at, or when zero at its
+	// own publish time if it has one, else now; a time in the future
+	// schedules it. A non-zero expected is checked as by UpdateArticle.
+	PublishArticle(ctx context.Context, id int64, at, expected time.Time) (*Article, error)
+	// UnpublishArticle turns the article id back into a draft.
+	UnpublishArticle(ctx context.Context, id int64, expected time.Time) (*Article, error)
+	// ArchiveArticle takes the article id off the site, keeping it.
+	ArchiveArticle(ctx context.Context, id int64, expected time.Time) (*Article, error)
+	// PinRelated replaces the stories pinned first in the article's
+	// related list (at most MaxPinned; none unpins).
+	PinRelated(ctx context.Context, id int64, related []int64) (*Article, error)
+	// Revisions lists the saved versions of the article id, newest first.
+	Revisions(ctx context.Context, id int64) ([]*Revision, error)
+	// ImportArticle stores a complete article as given (status, times and
+	// links included): demo content and imports.
+	ImportArticle(ctx context.Context, a *Article) error
+
 	CreateCategory(ctx context.Context, c *Category) error
+	// UpdateCategory applies u; moving a category under one of its own
+	// descendants is a BAD_USER_INPUT error.
+	UpdateCategory(ctx context.Context, id int64, u CategoryUpdate) (*Category, error)
 	CreateAuthor(ctx context.Context, a *Author) error
+	UpdateAuthor(ctx context.Context, id int64, u AuthorUpdate) (*Author, error)
 	CreateTag(ctx context.Context, t *Tag) error
-	// CreateArticle stores a; a slug derived from the title is made unique
-	// with -2, -3…; an explicit slug already taken is a CONFLICT error.
-	CreateArticle(ctx context.Context, a *Article) error
 }
 
 // Store is a complete newsdesk store.
 type Store interface {
 	Reader
 	Writer
+	KeyStore
 }
 
 // Clock returns the current time; stores take one so that tests can move

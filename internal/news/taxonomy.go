@@ -37,14 +37,23 @@ type Tag struct {
 	CreatedAt time.Time
 }
 
-// prepareNamed cleans a name and makes or checks the slug derived from it.
-func prepareNamed(name, slug *string) error {
+// prepareName cleans a plain-text name and checks it is neither blank nor
+// too long.
+func prepareName(field string, name *string) error {
 	*name = vntext.Clean(*name)
 	switch {
 	case *name == "":
-		return Invalid("name", "must not be blank")
+		return Invalid(field, "must not be blank")
 	case utf8.RuneCountInString(*name) > MaxNameLen:
-		return Invalid("name", "must be at most %d characters", MaxNameLen)
+		return Invalid(field, "must be at most %d characters", MaxNameLen)
+	}
+	return nil
+}
+
+// prepareNamed cleans a name and makes or checks the slug derived from it.
+func prepareNamed(name, slug *string) error {
+	if err := prepareName("name", name); err != nil {
+		return err
 	}
 	if *slug == "" {
 		*slug = vntext.Slugify(*name)

@@ -17,22 +17,28 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/rs/cors"
 )
 
-// Store is what the server needs of a store: public reads, search, and a
-// readiness check.
+// Store is what the server needs of a store: public reads, search,
+// editorial writes, and a readiness check.
 type Store interface {
 	news.Reader
 	news.SearchStore
+	news.Writer
 	Ping(ctx context.Context) error
 }
 
 // Config configures a Server.
 type Config struct {
-	Store  Store
+	Store Store
+	// Keys authenticates API keys.
+	Keys   *auth.Keyring
 	Logger *slog.Logger
+	// Now is the clock that tells scheduled from published. Default time.Now.
+	Now news.Clock
 	// Dev serves GraphiQL at / and allows introspection.
 	Dev bool
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
@@ -58,6 +64,8 @@ func New(cfg Config) *Server {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(graph.Options{
 		Store:         cfg.Store,
+		Writer:        cfg.Store,
+		Now:           cfg.Now,
 		Introspection: cfg.Dev,
 		Logger:        cfg.Logger,
 		RequestID:     RequestID,
@@ -83,7 +91,7 @@ func New(cfg Config) *Server {
 		ExposedHeaders: []string{"X-Request-Id"},
 		MaxAge:         600,
 	})
-	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(mux))))
+	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(cfg.Keys.Middleware(s.authFailed, mux)))))
 	return s
 }
 
@@ -128,6 +136,26 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// authFailed answers a request whose key does not authenticate: 401 in the
+// error shape of the endpoint asked for, or 500 when the check itself failed.
+func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
+	status, code, msg := http.StatusUnauthorized, news.ErrorCode(err), news.ErrorMessage(err)
+	if code == news.EINTERNAL {
+		id := RequestID(r.Context())
+		s.cfg.Logger.ErrorContext(r.Context(), "authenticate", "err", err, "request_id", id)
+		status, msg = http.StatusInternalServerError, "internal error (request "+id+")"
+	} else {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="newsdesk"`)
+	}
+	if r.URL.Path == "/graphql" {
+		writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+			"message": msg, "extensions": map[string]string{"code": code},
+		}}})
+		return
+	}
+	writeError(w, status, code, msg)
 }
 
 type requestIDKey struct{}

@@ -19,6 +19,39 @@ const articleCols = `a.id, a.slug, a.status, a.published_at, a.category_id, a.ti
 // visible is the public visibility rule on alias a; its one argument is now.
 const visible = `a.status = 'published' AND a.published_at <= ?`
 
+// visibility returns the condition on alias a that decides which articles a
+// read sees, with its arguments appended to args: visible for the public,
+// everything for a preview.
+func (db *DB) visibility(preview bool, args []any) (string, []any) {
+	if preview {
+		return `1`, args
+	}
+	return visible, append(args, db.nowMillis())
+}
+
+// previewReader is the editors' reader: the store's, seeing every article
+// in lookups and lists with a status filter.
+type previewReader struct{ *DB }
+
+// Preview implements news.Writer.
+func (db *DB) Preview() news.Reader { return previewReader{db} }
+
+func (p previewReader) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
+	return p.articleBySlug(ctx, slug, true)
+}
+
+func (p previewReader) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Article, error) {
+	return p.articlesByID(ctx, ids, true)
+}
+
+func (p previewReader) FindArticles(ctx context.Context, f news.ArticleFilter, pg news.Page) (*news.List[news.Article], error) {
+	return p.findArticles(ctx, f, pg, true)
+}
+
+func (p previewReader) CountArticles(ctx context.Context, f news.ArticleFilter) (int, error) {
+	return p.countArticles(ctx, f, true)
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func (db *DB) scanArticle(s scanner) (*news.Article, error) {
@@ -44,8 +77,12 @@ func (db *DB) scanArticle(s scanner) (*news.Article, error) {
 
 // ArticleBySlug implements news.Reader.
 func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, error) {
-	row, err := db.queryRow(ctx, `SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
-		slug, db.nowMillis())
+	return db.articleBySlug(ctx, slug, false)
+}
+
+func (db *DB) articleBySlug(ctx context.Context, slug string, preview bool) (*news.Article, error) {
+	vis, args := db.visibility(preview, []any{slug})
+	row, err := db.queryRow(ctx, `SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+vis, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +102,13 @@ func idList(ids []int64) string {
 
 // ArticlesByID implements news.Reader.
 func (db *DB) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Article, error) {
+	return db.articlesByID(ctx, ids, false)
+}
+
+func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[int64]*news.Article, error) {
+	vis, args := db.visibility(preview, []any{idList(ids)})
 	rows, err := db.query(ctx, `SELECT `+articleCols+` FROM articles a
-		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+visible, idList(ids), db.nowMillis())
+		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -95,10 +137,24 @@ type articleList struct {
 // newArticleList picks the driving index for f: the most selective of tag,
 // author and category (each has a link table ordered by publish time), else
 // the public timeline. The other filters become EXISTS probes on primary keys.
-func (db *DB) newArticleList(f news.ArticleFilter) *articleList {
+// Drafts and archived stories (previews only) are listed from the articles
+// table by last change. A public reader asking for any other status than
+// published is refused.
+func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, error) {
 	l := &articleList{}
 	driver := ""
+	switch f.Status {
+	case "", news.ArticlePublished:
+	case news.ArticleScheduled, news.ArticleDraft, news.ArticleArchived:
+		if !preview {
+			return nil, news.Errorf(news.EFORBIDDEN, "status: only editors can list %s articles", f.Status)
+		}
+	default:
+		return nil, news.Invalid("status", "unknown status %q", f.Status)
+	}
+	editorial := f.Status == news.ArticleDraft || f.Status == news.ArticleArchived
 	switch {
+	case editorial:
 	case f.Tag != "":
 		driver = "tag"
 		l.from = `article_tags l JOIN articles a ON a.id = l.article_id`
@@ -115,16 +171,37 @@ func (db *DB) newArticleList(f news.ArticleFilter) *articleList {
 		l.where = append(l.where, `l.category_id = (SELECT id FROM categories WHERE slug = ?)`)
 		l.args = append(l.args, f.Category)
 	}
-	if driver == "" {
+	switch {
+	case editorial:
+		l.from, l.key, l.id = `articles a`, `a.updated_at`, `a.id`
+		// A literal, not a parameter, so that the planner can prove the
+		// partial index (articles_drafts, articles_archived) applies.
+		stored := news.StatusDraft
+		if f.Status == news.ArticleArchived {
+			stored = news.StatusArchived
+		}
+		l.where = append(l.where, `a.status = '`+string(stored)+`'`)
+	case driver == "":
 		l.from, l.key, l.id = `articles a`, `a.published_at`, `a.id`
 		l.where = append(l.where, `a.status = 'published'`)
-	} else {
+	default:
 		// pub_at is NULL unless the article is published.
 		l.key, l.id = `l.pub_at`, `l.article_id`
 	}
-	l.where = append(l.where, l.key+` <= ?`)
-	l.args = append(l.args, db.nowMillis())
+	switch f.Status {
+	case news.ArticleScheduled:
+		l.where = append(l.where, l.key+` > ?`)
+		l.args = append(l.args, db.nowMillis())
+	case "", news.ArticlePublished:
+		l.where = append(l.where, l.key+` <= ?`)
+		l.args = append(l.args, db.nowMillis())
+	}
 
+	if f.Tag != "" && driver != "tag" {
+		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_tags x
+			WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE slug = ?))`)
+		l.args = append(l.args, f.Tag)
+	}
 	if f.Author != "" && driver != "author" {
 		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_authors x
 			WHERE x.article_id = a.id AND x.author_id = (SELECT id FROM authors WHERE slug = ?))`)
@@ -143,12 +220,15 @@ func (db *DB) newArticleList(f news.ArticleFilter) *articleList {
 		l.where = append(l.where, l.key+` < ?`)
 		l.args = append(l.args, f.PublishedBefore.UnixMilli())
 	}
-	return l
+	return l, nil
 }
 
 // listQuery builds the SQL of one page of the list f describes.
-func (db *DB) listQuery(f news.ArticleFilter, p news.Page) (string, []any) {
-	l := db.newArticleList(f)
+func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string, []any, error) {
+	l, err := db.newArticleList(f, preview)
+	if err != nil {
+		return "", nil, err
+	}
 	where, args := l.where, l.args
 	// The list runs newest first: "after" a cursor is older, "before" newer.
 	if p.After != nil {
@@ -165,13 +245,20 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page) (string, []any) {
 	}
 	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
 		articleCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
-	return q, append(args, p.Limit+1)
+	return q, append(args, p.Limit+1), nil
 }
 
 // FindArticles implements news.Reader with keyset pagination: no OFFSET, each
 // page one ordered index range scan.
 func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
-	q, args := db.listQuery(f, p)
+	return db.findArticles(ctx, f, p, false)
+}
+
+func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Page, preview bool) (*news.List[news.Article], error) {
+	q, args, err := db.listQuery(f, p, preview)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -212,7 +299,14 @@ func page[T any](items []*T, p news.Page) *news.List[T] {
 
 // CountArticles implements news.Reader.
 func (db *DB) CountArticles(ctx context.Context, f news.ArticleFilter) (int, error) {
-	l := db.newArticleList(f)
+	return db.countArticles(ctx, f, false)
+}
+
+func (db *DB) countArticles(ctx context.Context, f news.ArticleFilter, preview bool) (int, error) {
+	l, err := db.newArticleList(f, preview)
+	if err != nil {
+		return 0, err
+	}
 	row, err := db.queryRow(ctx, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(l.where, " AND "), l.args...)
 	if err != nil {
 		return 0, err

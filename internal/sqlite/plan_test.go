@@ -28,16 +28,18 @@ func TestQueryPlans(t *testing.T) {
 	var captured []string
 	after := news.Cursor{Time: time.Now().UnixMilli(), ID: 10}
 	var filters []news.ArticleFilter
-	for _, tag := range []string{"", "hai-phong"} {
-		for _, author := range []string{"", "hoang-duc"} {
-			for _, cat := range []string{"", "thoi-su"} {
-				for _, dated := range []bool{false, true} {
-					f := news.ArticleFilter{Tag: tag, Author: author, Category: cat}
-					if dated {
-						f.PublishedAfter = time.Now().AddDate(-1, 0, 0)
-						f.PublishedBefore = time.Now()
+	for _, status := range []news.ArticleStatus{"", news.ArticleScheduled, news.ArticleDraft, news.ArticleArchived} {
+		for _, tag := range []string{"", "hai-phong"} {
+			for _, author := range []string{"", "hoang-duc"} {
+				for _, cat := range []string{"", "thoi-su"} {
+					for _, dated := range []bool{false, true} {
+						f := news.ArticleFilter{Tag: tag, Author: author, Category: cat, Status: status}
+						if dated {
+							f.PublishedAfter = time.Now().AddDate(-1, 0, 0)
+							f.PublishedBefore = time.Now()
+						}
+						filters = append(filters, f)
 					}
-					filters = append(filters, f)
 				}
 			}
 		}
@@ -48,14 +50,22 @@ func TestQueryPlans(t *testing.T) {
 			{Limit: 20, After: &after},
 			{Limit: 20, Backward: true, Before: &after},
 		} {
-			q, _ := db.listQuery(f, p)
+			q, _, err := db.listQuery(f, p, true)
+			if err != nil {
+				t.Fatal(err)
+			}
 			captured = append(captured, q)
 		}
-		l := db.newArticleList(f)
+		l, err := db.newArticleList(f, true)
+		if err != nil {
+			t.Fatal(err)
+		}
 		captured = append(captured, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(l.where, " AND "))
 	}
 	captured = append(captured,
 		`SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
+		revisionsSQL,
+		keyHashSQL,
 		relatedSQL,
 		authorsOfArticlesSQL,
 		tagsOfArticlesSQL,

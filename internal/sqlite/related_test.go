@@ -103,7 +103,7 @@ func TestRelated(t *testing.T) {
 			AuthorIDs:   []int64{1},
 			TagIDs:      []int64{tag.ID, bao.ID},
 		}
-		if err := db.CreateArticle(ctx, a); err != nil {
+		if err := db.ImportArticle(ctx, a); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.RelatedArticleIDs(ctx, seed.ID, 10)

@@ -345,7 +345,7 @@ func TestCreateArticle(t *testing.T) {
 			"phat-45-trieu-dong-1-y-si-o-phuong-duong-kinh-kham-chua-benh-khong-phep-3",
 		} {
 			a := newArticle()
-			if err := db.CreateArticle(ctx, a); err != nil {
+			if err := db.ImportArticle(ctx, a); err != nil {
 				t.Fatal(err)
 			}
 			if a.Slug != want {
@@ -366,7 +366,7 @@ func TestCreateArticle(t *testing.T) {
 	t.Run("ErrSlugTaken", func(t *testing.T) {
 		a := newArticle()
 		a.Slug = seedSlug
-		if err := db.CreateArticle(ctx, a); news.ErrorCode(err) != news.ECONFLICT {
+		if err := db.ImportArticle(ctx, a); news.ErrorCode(err) != news.ECONFLICT {
 			t.Errorf("err = %v, want CONFLICT", err)
 		}
 	})
@@ -382,7 +382,7 @@ func TestCreateArticle(t *testing.T) {
 		} {
 			a := newArticle()
 			mutate(a)
-			if err := db.CreateArticle(ctx, a); news.ErrorCode(err) != news.EINVALID {
+			if err := db.ImportArticle(ctx, a); news.ErrorCode(err) != news.EINVALID {
 				t.Errorf("%s: err = %v, want BAD_USER_INPUT", name, err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/vntext"
@@ -44,27 +45,130 @@ func (db *DB) CreateCategory(ctx context.Context, c *news.Category) error {
 		if err := slugFree(ctx, tx, "categories", c.Slug); err != nil {
 			return err
 		}
-		var parent any
-		if c.ParentID != 0 {
-			ok, err := exists(ctx, tx, `SELECT 1 FROM categories WHERE id = ?`, c.ParentID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return news.Invalid("parent", "no such category")
-			}
-			parent = c.ParentID
+		if err := checkParent(ctx, tx, c); err != nil {
+			return err
 		}
 		now := db.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO categories (slug, name, description, parent_id, position, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, parent, c.Position, now.UnixMilli(), now.UnixMilli())
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Slug, c.Name, c.Description, nullID(c.ParentID), c.Position, now.UnixMilli(), now.UnixMilli())
 		if err != nil {
 			return err
 		}
 		c.ID, err = res.LastInsertId()
-		c.CreatedAt = now.In(db.zone)
+		c.CreatedAt = db.timeOf(now.UnixMilli())
 		return err
 	})
+}
+
+// nullID stores a zero id as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// checkParent makes sure c's parent exists and is not c or one of its
+// descendants (which would make a cycle).
+func checkParent(ctx context.Context, tx *sql.Tx, c *news.Category) error {
+	if c.ParentID == 0 {
+		return nil
+	}
+	ok, err := exists(ctx, tx, `SELECT 1 FROM categories WHERE id = ?`, c.ParentID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return news.Invalid("parent", "no such category")
+	}
+	if c.ID == 0 {
+		return nil
+	}
+	cycle, err := exists(ctx, tx, `WITH RECURSIVE sub(id) AS (
+			SELECT ?1 UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
+		SELECT 1 FROM sub WHERE id = ?2`, c.ID, c.ParentID)
+	if err != nil {
+		return err
+	}
+	if cycle {
+		return news.Invalid("parent", "a category cannot move under itself or one of its sub-categories")
+	}
+	return nil
+}
+
+// UpdateCategory implements news.Writer. Moving a category re-files the
+// stories of its whole subtree under their new ancestors.
+func (db *DB) UpdateCategory(ctx context.Context, id int64, u news.CategoryUpdate) (*news.Category, error) {
+	var out *news.Category
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := db.scanCategory(tx.QueryRowContext(ctx, `SELECT `+categoryCols+` FROM categories c WHERE c.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return news.Errorf(news.ENOTFOUND, "no category with id %s", news.NodeID(news.KindCategory, id))
+		}
+		if err != nil {
+			return err
+		}
+		old := *c
+		u.Apply(c)
+		if u.Parent != nil {
+			c.ParentID = 0
+			if *u.Parent != "" {
+				err := tx.QueryRowContext(ctx, `SELECT id FROM categories WHERE slug = ?`, *u.Parent).Scan(&c.ParentID)
+				if errors.Is(err, sql.ErrNoRows) {
+					return news.Invalid("parent", "no category with slug %q", *u.Parent)
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		if err := c.Prepare(); err != nil {
+			return err
+		}
+		if c.Slug != old.Slug {
+			if err := slugFree(ctx, tx, "categories", c.Slug); err != nil {
+				return err
+			}
+		}
+		if err := checkParent(ctx, tx, c); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE categories SET slug = ?, name = ?, description = ?, parent_id = ?,
+			position = ?, updated_at = ? WHERE id = ?`,
+			c.Slug, c.Name, c.Description, nullID(c.ParentID), c.Position, db.nowMillis(), c.ID); err != nil {
+			return err
+		}
+		if c.ParentID != old.ParentID {
+			if err := refileSubtree(ctx, tx, c.ID); err != nil {
+				return err
+			}
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// refileSubtree rewrites the category links (each category and its
+// ancestors) of every story filed in the category id or below it.
+func refileSubtree(ctx context.Context, tx *sql.Tx, id int64) error {
+	const sub = `WITH RECURSIVE sub(id) AS (
+		SELECT ?1 UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)`
+	if _, err := tx.ExecContext(ctx, sub+`
+		DELETE FROM article_categories WHERE article_id IN (SELECT a.id FROM articles a WHERE a.category_id IN sub)`, id); err != nil {
+		return fmt.Errorf("refile: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, sub+`,
+		up(cat, anc) AS (
+			SELECT id, id FROM sub
+			UNION
+			SELECT up.cat, c.parent_id FROM up JOIN categories c ON c.id = up.anc WHERE c.parent_id IS NOT NULL)
+		INSERT INTO article_categories (category_id, article_id, pub_at)
+		SELECT up.anc, a.id, CASE WHEN a.status = 'published' THEN a.published_at END
+		FROM up JOIN articles a ON a.category_id = up.cat`, id); err != nil {
+		return fmt.Errorf("refile: %w", err)
+	}
+	return nil
 }
 
 // CreateAuthor implements news.Writer.
@@ -83,9 +187,40 @@ func (db *DB) CreateAuthor(ctx context.Context, a *news.Author) error {
 			return err
 		}
 		a.ID, err = res.LastInsertId()
-		a.CreatedAt = now.In(db.zone)
+		a.CreatedAt = db.timeOf(now.UnixMilli())
 		return err
 	})
+}
+
+// UpdateAuthor implements news.Writer.
+func (db *DB) UpdateAuthor(ctx context.Context, id int64, u news.AuthorUpdate) (*news.Author, error) {
+	var out *news.Author
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := db.scanAuthor(tx.QueryRowContext(ctx, `SELECT `+authorCols+` FROM authors au WHERE au.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return news.Errorf(news.ENOTFOUND, "no author with id %s", news.NodeID(news.KindAuthor, id))
+		}
+		if err != nil {
+			return err
+		}
+		oldSlug := a.Slug
+		u.Apply(a)
+		if err := a.Prepare(); err != nil {
+			return err
+		}
+		if a.Slug != oldSlug {
+			if err := slugFree(ctx, tx, "authors", a.Slug); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE authors SET slug = ?, name = ?, bio = ?, avatar_url = ?, updated_at = ?
+			WHERE id = ?`, a.Slug, a.Name, a.Bio, a.AvatarURL, db.nowMillis(), a.ID); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	return out, err
 }
 
 // CreateTag implements news.Writer.
@@ -97,16 +232,22 @@ func (db *DB) CreateTag(ctx context.Context, t *news.Tag) error {
 		if err := slugFree(ctx, tx, "tags", t.Slug); err != nil {
 			return err
 		}
-		now := db.now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO tags (slug, name, created_at) VALUES (?, ?, ?)`,
-			t.Slug, t.Name, now.UnixMilli())
-		if err != nil {
-			return err
-		}
-		t.ID, err = res.LastInsertId()
-		t.CreatedAt = now.In(db.zone)
+		_, err := insertTag(ctx, tx, db.now(), t)
 		return err
 	})
+}
+
+// insertTag stores a prepared tag with a free slug, sets its id and
+// creation time, and returns the id.
+func insertTag(ctx context.Context, tx *sql.Tx, now time.Time, t *news.Tag) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO tags (slug, name, created_at) VALUES (?, ?, ?)`,
+		t.Slug, t.Name, now.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	t.ID, err = res.LastInsertId()
+	t.CreatedAt = now
+	return t.ID, err
 }
 
 // slugFree returns a CONFLICT error when table already has slug. The table
@@ -122,8 +263,8 @@ func slugFree(ctx context.Context, tx *sql.Tx, table, slug string) error {
 	return nil
 }
 
-// CreateArticle implements news.Writer.
-func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
+// ImportArticle implements news.Writer.
+func (db *DB) ImportArticle(ctx context.Context, a *news.Article) error {
 	explicitSlug := a.Slug != ""
 	if err := a.Prepare(); err != nil {
 		return err
@@ -132,15 +273,16 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		if err := checkRefs(ctx, tx, a); err != nil {
 			return err
 		}
-		if explicitSlug {
-			if err := slugFree(ctx, tx, "articles", a.Slug); err != nil {
-				return err
-			}
-		} else if err := uniqueArticleSlug(ctx, tx, a); err != nil {
+		if err := placeSlug(ctx, tx, a, explicitSlug); err != nil {
 			return err
 		}
-		now := db.now()
-		a.CreatedAt, a.UpdatedAt = now.In(db.zone), now.In(db.zone)
+		if a.CreatedAt.IsZero() {
+			a.CreatedAt = db.now()
+		}
+		if a.UpdatedAt.IsZero() {
+			a.UpdatedAt = a.CreatedAt
+		}
+		db.normalizeTimes(a)
 		w, err := newArticleWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -151,6 +293,25 @@ func (db *DB) CreateArticle(ctx context.Context, a *news.Article) error {
 		}
 		return refreshRelatedAround(ctx, tx, a.ID)
 	})
+}
+
+// placeSlug checks an explicit slug is free (CONFLICT if not), or makes a
+// derived one unique.
+func placeSlug(ctx context.Context, tx *sql.Tx, a *news.Article, explicit bool) error {
+	if explicit {
+		return slugFree(ctx, tx, "articles", a.Slug)
+	}
+	return uniqueArticleSlug(ctx, tx, a)
+}
+
+// normalizeTimes puts a's times at the store's precision (milliseconds) in
+// the site's zone: what a read returns later.
+func (db *DB) normalizeTimes(a *news.Article) {
+	for _, t := range []*time.Time{&a.PublishedAt, &a.CreatedAt, &a.UpdatedAt} {
+		if !t.IsZero() {
+			*t = db.timeOf(t.UnixMilli())
+		}
+	}
 }
 
 // checkRefs makes sure a's category, authors and tags exist.
@@ -204,10 +365,10 @@ func uniqueArticleSlug(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 }
 
 // articleWriter holds the prepared statements that write an article and its
-// links inside one transaction: used once by CreateArticle and many times by
+// links inside one transaction: used once by each editorial write and many times by
 // a bulk load.
 type articleWriter struct {
-	article, author, tag, categories, keyTaken *sql.Stmt
+	article, rewrite, author, tag, categories, keyTaken, unlink *sql.Stmt
 	// nextID is the id the next insert takes: known before the insert so
 	// that the row's search key goes in with it.
 	nextID int64
@@ -254,6 +415,15 @@ func newArticleWriter(ctx context.Context, tx *sql.Tx) (*articleWriter, error) {
 			cover_url, cover_caption, cover_alt, cover_credit, cover_width, cover_height,
 			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at, search_key)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.rewrite, `UPDATE articles SET slug = ?2, title = ?3, excerpt = ?4, body_html = ?5, body_text = ?6,
+			cover_url = ?7, cover_caption = ?8, cover_alt = ?9, cover_credit = ?10, cover_width = ?11, cover_height = ?12,
+			status = ?13, published_at = ?14, category_id = ?15, word_count = ?16, reading_minutes = ?17,
+			updated_at = ?18, search_key = ?19
+			WHERE id = ?1`},
+		// The links are rewritten whole on an update.
+		{&w.unlink, `DELETE FROM article_authors WHERE article_id = ?1;
+			DELETE FROM article_tags WHERE article_id = ?1;
+			DELETE FROM article_categories WHERE article_id = ?1`},
 		{&w.author, `INSERT INTO article_authors (article_id, author_id, position, pub_at) VALUES (?, ?, ?, ?)`},
 		{&w.tag, `INSERT INTO article_tags (article_id, tag_id, position, pub_at) VALUES (?, ?, ?, ?)`},
 		{&w.keyTaken, `SELECT 1 FROM articles WHERE search_key = ?`},
@@ -278,7 +448,7 @@ func (w *articleWriter) close() {
 	if w == nil {
 		return
 	}
-	for _, s := range []*sql.Stmt{w.article, w.author, w.tag, w.categories, w.keyTaken, w.searchAll, w.searchTitles} {
+	for _, s := range []*sql.Stmt{w.article, w.rewrite, w.author, w.tag, w.categories, w.keyTaken, w.unlink, w.searchAll, w.searchTitles} {
 		if s != nil {
 			s.Close()
 		}
@@ -314,20 +484,16 @@ func pubAt(a *news.Article) any {
 
 // insert writes a prepared article and its links, and sets a.ID.
 func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
-	var img news.Image
-	if a.Cover != nil {
-		img = *a.Cover
-	}
 	a.ID = w.nextID
-	pub := pubAt(a)
 	var key any
-	if pub != nil {
+	if a.Status == news.StatusPublished {
 		k, err := w.searchKey(ctx, a)
 		if err != nil {
 			return err
 		}
 		key = k
 	}
+	img := coverOf(a)
 	if _, err := w.article.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
 		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
 		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
@@ -335,6 +501,51 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 		return fmt.Errorf("insert article: %w", err)
 	}
 	w.nextID++
+	if err := w.link(ctx, a); err != nil {
+		return err
+	}
+	if w.searchAll != nil && key != nil {
+		// The same text the trigger indexes, folded by the same function.
+		w.pending = append(w.pending, pendingSearch{
+			key:    key.(int64),
+			all:    vntext.FoldWords(a.Title + " " + a.Excerpt + " " + a.BodyText),
+			titles: vntext.FoldWords(a.Title),
+		})
+	}
+	return nil
+}
+
+// update rewrites the stored article old.ID as a, links included. The
+// search key stays while the publish time does; the triggers re-index.
+func (w *articleWriter) update(ctx context.Context, old, a *news.Article, oldKey sql.NullInt64) error {
+	var key any
+	if a.Status == news.StatusPublished {
+		if oldKey.Valid && old.Status == news.StatusPublished && old.PublishedAt.Equal(a.PublishedAt) {
+			key = oldKey.Int64
+		} else {
+			k, err := w.searchKey(ctx, a)
+			if err != nil {
+				return err
+			}
+			key = k
+		}
+	}
+	img := coverOf(a)
+	if _, err := w.rewrite.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
+		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
+		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
+		a.UpdatedAt.UnixMilli(), key); err != nil {
+		return fmt.Errorf("update article: %w", err)
+	}
+	if _, err := w.unlink.ExecContext(ctx, a.ID); err != nil {
+		return fmt.Errorf("unlink article: %w", err)
+	}
+	return w.link(ctx, a)
+}
+
+// link writes a's authors, tags and categories.
+func (w *articleWriter) link(ctx context.Context, a *news.Article) error {
+	pub := pubAt(a)
 	for i, id := range uniqueIDs(a.AuthorIDs) {
 		if _, err := w.author.ExecContext(ctx, a.ID, id, i, pub); err != nil {
 			return fmt.Errorf("insert article author: %w", err)
@@ -348,13 +559,13 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 	if _, err := w.categories.ExecContext(ctx, a.CategoryID, a.ID, pub); err != nil {
 		return fmt.Errorf("insert article categories: %w", err)
 	}
-	if w.searchAll != nil && key != nil {
-		// The same text the trigger indexes, folded by the same function.
-		w.pending = append(w.pending, pendingSearch{
-			key:    key.(int64),
-			all:    vntext.FoldWords(a.Title + " " + a.Excerpt + " " + a.BodyText),
-			titles: vntext.FoldWords(a.Title),
-		})
-	}
 	return nil
+}
+
+// coverOf returns a's cover photo, or the empty image stored for none.
+func coverOf(a *news.Article) news.Image {
+	if a.Cover == nil {
+		return news.Image{}
+	}
+	return *a.Cover
 }
