@@ -23,6 +23,7 @@ const seedSlug = "so-thong-tin-va-truyen-thong-tap-huan-cong-tac-thong-tin-doi-n
 type gqlError struct {
 	Message    string         `json:"message"`
 	Extensions map[string]any `json:"extensions"`
+	Path       []any          `json:"path"`
 }
 
 type gqlResponse struct {
@@ -41,7 +42,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Introspection: true}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Introspection: true}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}
 }

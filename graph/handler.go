@@ -81,8 +81,17 @@ func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
 		if errors.As(err, &domainErr) {
 			out.Message = news.ErrorMessage(err)
 			out.Extensions = map[string]any{"code": domainErr.Code}
-			if domainErr.Field != "" {
-				out.Extensions["field"] = domainErr.Field
+			field := domainErr.Field
+			if field == "" && domainErr.Code == news.EINVALID && len(out.Path) > 1 {
+				// A scalar that failed to parse (a DateTime, say): gqlgen
+				// puts the argument's path, ending in the input field.
+				if name, ok := out.Path[len(out.Path)-1].(ast.PathName); ok {
+					field = string(name)
+					out.Message = field + ": " + out.Message
+				}
+			}
+			if field != "" {
+				out.Extensions["field"] = field
 			}
 			return out
 		}

@@ -13,19 +13,17 @@ import (
 	"time"
 )
 
-// TestServeDemo runs the program as a user would: serve --demo on a new
-// database file, on a free port, then a query, then shutdown.
-func TestServeDemo(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "site.db")
+// serveForTest runs "serve" with args on a free port and returns its
+// address and a function that shuts it down and returns serve's error.
+func serveForTest(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}, io.Discard, pw)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), io.Discard, pw)
 		pw.Close()
 	}()
-
 	addr := ""
 	sc := bufio.NewScanner(pr)
 	for addr == "" && sc.Scan() {
@@ -35,15 +33,54 @@ func TestServeDemo(t *testing.T) {
 		}
 	}
 	if addr == "" {
+		cancel()
 		t.Fatalf("server never said where it listens: %v", <-done)
 	}
 	go io.Copy(io.Discard, pr)
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not shut down")
+			return nil
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stop
+}
 
-	resp, err := http.Post("http://"+addr+"/graphql", "application/json",
-		strings.NewReader(`{"query":"{ articles(first: 2) { totalCount nodes { title } } }"}`))
+// graphql posts a query with an optional key and decodes the response.
+func graphql(t *testing.T, addr, key, query string, out any) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode
+}
+
+// TestServeDemo runs the program as a user would: serve --demo on a new
+// database file, on a free port, then a query, then shutdown.
+func TestServeDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "site.db")
+	addr, stop := serveForTest(t, "--db", db, "--demo")
 	var out struct {
 		Data struct {
 			Articles struct {
@@ -52,26 +89,70 @@ func TestServeDemo(t *testing.T) {
 			}
 		}
 	}
-	json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
+	graphql(t, addr, "", `{ articles(first: 2) { totalCount nodes { title } } }`, &out)
 	if out.Data.Articles.TotalCount != 40 || len(out.Data.Articles.Nodes) != 2 {
 		t.Errorf("demo server answered %+v", out.Data)
 	}
-
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown, want nil", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not shut down")
+	if err := stop(); err != nil {
+		t.Errorf("serve returned %v after shutdown, want nil", err)
 	}
 
 	// A second start on the same file keeps the content and loads no more.
 	var stdout bytes.Buffer
 	if err := run(context.Background(), []string{"seed", "--db", db, "--demo"}, &stdout, io.Discard); err == nil {
 		t.Error("seed --demo on a database with content succeeded, want an error")
+	}
+}
+
+// TestKeysAndAnEditorsSession creates a key with the CLI, writes through the
+// running server with it, lists and revokes it.
+func TestKeysAndAnEditorsSession(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "site.db")
+	ctx := context.Background()
+	var stdout bytes.Buffer
+	if err := run(ctx, []string{"keys", "create", "--db", db, "--role", "editor", "--name", "Bàn biên tập"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	key := lines[len(lines)-1]
+	if !strings.HasPrefix(key, "nd_1_") || strings.Contains(key, " ") {
+		t.Fatalf("last line of keys create = %q, want the key alone", key)
+	}
+	if err := run(ctx, []string{"keys", "create", "--db", db, "--role", "owner", "--name", "x"}, io.Discard, io.Discard); err == nil {
+		t.Error("keys create with an unknown role succeeded")
+	}
+
+	addr, _ := serveForTest(t, "--db", db, "--demo")
+	var created struct {
+		Data struct {
+			CreateArticle struct{ Article struct{ Slug, Status string } }
+		}
+		Errors []struct{ Message string }
+	}
+	graphql(t, addr, key, `mutation { createArticle(input: {title: "Tin từ bàn biên tập", category: "do-thi", authors: ["thu-ha"]}) { article { slug status } } }`, &created)
+	if a := created.Data.CreateArticle.Article; a.Slug != "tin-tu-ban-bien-tap" || a.Status != "DRAFT" {
+		t.Fatalf("createArticle with the new key: %+v", created)
+	}
+
+	stdout.Reset()
+	if err := run(ctx, []string{"keys", "list", "--db", db}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "editor") || !strings.Contains(stdout.String(), "Bàn biên tập") || strings.Contains(stdout.String(), key) {
+		t.Errorf("keys list = %s", stdout.String())
+	}
+	if err := run(ctx, []string{"keys", "revoke", "--db", db, "1"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var refused struct {
+		Errors []struct{ Extensions struct{ Code string } }
+	}
+	if status := graphql(t, addr, key, `{ viewer { name } }`, &refused); status != http.StatusUnauthorized ||
+		len(refused.Errors) == 0 || refused.Errors[0].Extensions.Code != "UNAUTHENTICATED" {
+		t.Errorf("revoked key: %d %+v", status, refused)
+	}
+	if err := run(ctx, []string{"keys", "revoke", "--db", db, "99"}, io.Discard, io.Discard); err == nil {
+		t.Error("revoking an unknown key succeeded")
 	}
 }
 
