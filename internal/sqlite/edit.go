@@ -68,7 +68,7 @@ func (db *DB) PublishArticle(ctx context.Context, id int64, at, expected time.Ti
 		case !at.IsZero():
 			a.PublishedAt = at
 		case a.PublishedAt.IsZero():
-			a.PublishedAt = db.now()
+			a.PublishedAt = db.now().Truncate(time.Second)
 		}
 		return nil
 	})
