@@ -4,77 +4,28 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/demo"
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/server"
+	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
-
-// clock is a test clock that only moves when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // editEnv is the whole server (auth middleware included) over a real
 // database with the demo content, a key for every role, and a clock.
 type editEnv struct {
-	t     testing.TB
-	db    *sqlite.DB
-	srv   *httptest.Server
-	clock *clock
-	keys  map[news.Role]string
+	*servertest.Env
+	t testing.TB
 }
-
-var testPepper = []byte("test pepper, at least 16 bytes")
 
 func newEditEnv(t testing.TB) *editEnv {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 11, 26, 8, 0, 0, 0, news.DefaultZone)}
-	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
-	return startEditEnv(t, db, c)
-}
-
-func startEditEnv(t testing.TB, db *sqlite.DB, c *clock) *editEnv {
-	t.Helper()
-	keyring := auth.New(db, testPepper)
-	s := server.New(server.Config{Store: db, Keys: keyring, Now: c.Now, Dev: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &editEnv{t: t, db: db, srv: srv, clock: c, keys: map[news.Role]string{}}
-	for _, role := range news.Roles {
-		token, _, err := keyring.Create(context.Background(), "test "+string(role), role)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.keys[role] = token
-	}
-	return e
+	return &editEnv{Env: servertest.Start(t), t: t}
 }
 
 // as runs a GraphQL request with the key of role ("" for none) and returns
@@ -82,10 +33,10 @@ func startEditEnv(t testing.TB, db *sqlite.DB, c *clock) *editEnv {
 func (e *editEnv) as(role news.Role, query string, vars map[string]any, out any) (int, gqlResponse) {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.Srv.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if role != "" {
-		req.Header.Set("Authorization", "Bearer "+e.keys[role])
+		req.Header.Set("Authorization", "Bearer "+e.Keys[role])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -182,7 +133,7 @@ func TestMutationRoles(t *testing.T) {
 	// starting state, and returns the mutation and its variables.
 	type target func() (string, map[string]any)
 	draft := func() *news.Article {
-		a, err := e.db.CreateArticle(ctx, news.ArticleUpdate{Title: ptr("Bài thử quyền"), Category: ptr("do-thi"), Authors: []string{"thu-ha"}})
+		a, err := e.DB.CreateArticle(ctx, news.ArticleUpdate{Title: ptr("Bài thử quyền"), Category: ptr("do-thi"), Authors: []string{"thu-ha"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,10 +217,10 @@ func TestMutationRoles(t *testing.T) {
 	}
 
 	// A refused mutation writes nothing.
-	before, _ := e.db.Preview().CountArticles(ctx, news.ArticleFilter{Status: news.ArticleDraft})
+	before, _ := e.DB.Preview().CountArticles(ctx, news.ArticleFilter{Status: news.ArticleDraft})
 	e.fails(news.RoleReader, news.EFORBIDDEN, "", createArticle, map[string]any{"input": map[string]any{
 		"title": "Không được phép", "category": "do-thi", "authors": []string{"thu-ha"}}})
-	after, _ := e.db.Preview().CountArticles(ctx, news.ArticleFilter{Status: news.ArticleDraft})
+	after, _ := e.DB.Preview().CountArticles(ctx, news.ArticleFilter{Status: news.ArticleDraft})
 	if after != before {
 		t.Errorf("drafts %d -> %d after a refused create", before, after)
 	}
@@ -278,7 +229,7 @@ func TestMutationRoles(t *testing.T) {
 func TestKeysAtTheDoor(t *testing.T) {
 	e := newEditEnv(t)
 	post := func(authz string) (int, gqlResponse) {
-		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { name role } }"}`))
+		req, _ := http.NewRequest(http.MethodPost, e.Srv.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { name role } }"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", authz)
 		resp, err := http.DefaultClient.Do(req)
@@ -291,7 +242,7 @@ func TestKeysAtTheDoor(t *testing.T) {
 		}
 		return resp.StatusCode, decode(t, resp, nil)
 	}
-	editor := e.keys[news.RoleEditor]
+	editor := e.Keys[news.RoleEditor]
 	for _, authz := range []string{
 		"Bearer nd_1_wrongsecret",
 		"Bearer " + editor[:len(editor)-1] + "x",
@@ -316,7 +267,7 @@ func TestKeysAtTheDoor(t *testing.T) {
 	}
 
 	// Revoking takes effect on the next request.
-	if err := e.db.RevokeKey(context.Background(), 3); err != nil { // the editor key
+	if err := e.DB.RevokeKey(context.Background(), 3); err != nil { // the editor key
 		t.Fatal(err)
 	}
 	if status, _ := post("Bearer " + editor); status != http.StatusUnauthorized {
@@ -398,7 +349,7 @@ func TestDraftScheduleAndPublish(t *testing.T) {
 	e.fails(news.RolePartner, news.EFORBIDDEN, "", `{ articles(filter: {status: SCHEDULED}) { nodes { slug } } }`, nil)
 
 	// Scheduled for an hour from now: invisible until then.
-	at := e.clock.Now().Add(time.Hour)
+	at := e.Clock.Now().Add(time.Hour)
 	p := e.publish(a.ID, at.Format(time.RFC3339))
 	if p.Status != "SCHEDULED" || p.PublishedAt != at.Format(time.RFC3339) {
 		t.Errorf("scheduled: status %s publishedAt %s", p.Status, p.PublishedAt)
@@ -407,7 +358,7 @@ func TestDraftScheduleAndPublish(t *testing.T) {
 		t.Error("scheduled: visible to the public, or missing from the editors' scheduled list")
 	}
 	// The time comes: visible, listed and searchable with nothing else done.
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	if got := e.public(a.Slug); got == nil || got.Status != "PUBLISHED" {
 		t.Fatalf("after its time: %+v", got)
 	}
@@ -442,8 +393,8 @@ func TestDraftScheduleAndPublish(t *testing.T) {
 
 	// A draft published without any time goes out now.
 	b := e.create(map[string]any{"title": "Tin nóng trong ngày"})
-	if p := e.publish(b.ID, ""); p.Status != "PUBLISHED" || p.PublishedAt != e.clock.Now().Format(time.RFC3339) {
-		t.Errorf("published now: %s at %s, now %s", p.Status, p.PublishedAt, e.clock.Now().Format(time.RFC3339))
+	if p := e.publish(b.ID, ""); p.Status != "PUBLISHED" || p.PublishedAt != e.Clock.Now().Format(time.RFC3339) {
+		t.Errorf("published now: %s at %s, now %s", p.Status, p.PublishedAt, e.Clock.Now().Format(time.RFC3339))
 	}
 }
 
@@ -722,7 +673,7 @@ func TestPinRelated(t *testing.T) {
 func TestWritesSurviveRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "newsdesk.db")
 	ctx := context.Background()
-	c := &clock{t: time.Date(2026, 11, 26, 8, 0, 0, 0, news.DefaultZone)}
+	c := servertest.NewClock()
 	open := func() *sqlite.DB {
 		db, err := sqlite.Open(ctx, path, sqlite.Options{Now: c.Now})
 		if err != nil {
@@ -734,20 +685,20 @@ func TestWritesSurviveRestart(t *testing.T) {
 	if err := demo.Seed(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	e := startEditEnv(t, db, c)
+	e := &editEnv{Env: servertest.StartWith(t, db, c), t: t}
 	a := e.create(map[string]any{"title": "Tin lưu bền", "excerpt": "Sapo", "tags": []string{"Bền vững"}})
 	var up struct{ UpdateArticle struct{ Article edited } }
 	e.must(news.RoleEditor, `mutation($id: ID!, $at: DateTime!) { updateArticle(id: $id, input: {title: "Tin lưu bền vững"}, expectedUpdatedAt: $at) { article { `+editedFields+` } } }`,
 		map[string]any{"id": a.ID, "at": a.UpdatedAt}, &up)
 	p := e.publish(a.ID, "")
-	e.srv.Close()
+	e.Srv.Close()
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
 
 	db = open()
 	t.Cleanup(func() { db.Close() })
-	e2 := startEditEnv(t, db, c)
+	e2 := &editEnv{Env: servertest.StartWith(t, db, c), t: t}
 	got := e2.public(a.Slug)
 	if got == nil || got.Title != "Tin lưu bền vững" || got.Excerpt != "Sapo" || got.UpdatedAt != p.UpdatedAt ||
 		got.PublishedAt != p.PublishedAt || len(got.Tags) != 1 || got.Tags[0].Name != "Bền vững" {

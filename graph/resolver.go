@@ -24,10 +24,7 @@ type Resolver struct {
 // preview, which also sees drafts and scheduled stories, for an editor key,
 // the public one for everyone else.
 func (r *Resolver) reader(ctx context.Context) news.Reader {
-	if news.Can(ctx, news.RoleEditor) {
-		return r.Writer.Preview()
-	}
-	return r.Store
+	return news.ReaderFor(ctx, r.Store, r.Writer)
 }
 
 func (r *Resolver) now() time.Time { return r.Now() }

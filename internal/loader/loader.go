@@ -30,7 +30,7 @@ type Loaders struct {
 
 	store    news.Reader
 	catsOnce sync.Once
-	cats     *Categories
+	cats     *news.CategoryTree
 	catsErr  error
 }
 
@@ -80,57 +80,15 @@ func IsNotFound(err error) bool {
 
 // Categories returns the category tree, read at most once per request: it
 // is small, and every article on a page needs its category.
-func (l *Loaders) Categories(ctx context.Context) (*Categories, error) {
+func (l *Loaders) Categories(ctx context.Context) (*news.CategoryTree, error) {
 	l.catsOnce.Do(func() {
 		var list []*news.Category
 		list, l.catsErr = l.store.Categories(ctx)
 		if l.catsErr == nil {
-			l.cats = NewCategories(list)
+			l.cats = news.NewCategoryTree(list)
 		}
 	})
 	return l.cats, l.catsErr
-}
-
-// Categories is the category tree, indexed.
-type Categories struct {
-	// Top are the top-level categories by position.
-	Top      []*news.Category
-	byID     map[int64]*news.Category
-	bySlug   map[string]*news.Category
-	children map[int64][]*news.Category
-}
-
-// NewCategories indexes a list of categories ordered by position.
-func NewCategories(list []*news.Category) *Categories {
-	c := &Categories{
-		byID:     make(map[int64]*news.Category, len(list)),
-		bySlug:   make(map[string]*news.Category, len(list)),
-		children: map[int64][]*news.Category{},
-	}
-	for _, cat := range list {
-		c.byID[cat.ID] = cat
-		c.bySlug[cat.Slug] = cat
-		if cat.ParentID == 0 {
-			c.Top = append(c.Top, cat)
-		} else {
-			c.children[cat.ParentID] = append(c.children[cat.ParentID], cat)
-		}
-	}
-	return c
-}
-
-// ByID returns the category with id, or nil.
-func (c *Categories) ByID(id int64) *news.Category { return c.byID[id] }
-
-// BySlug returns the category with slug, or nil.
-func (c *Categories) BySlug(slug string) *news.Category { return c.bySlug[slug] }
-
-// Children returns the sub-categories of id by position (never nil).
-func (c *Categories) Children(id int64) []*news.Category {
-	if ch := c.children[id]; ch != nil {
-		return ch
-	}
-	return []*news.Category{}
 }
 
 // Found keeps the values a LoadAll found, in order, dropping keys that were

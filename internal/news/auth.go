@@ -120,3 +120,13 @@ func EditorName(ctx context.Context) string {
 	}
 	return ""
 }
+
+// ReaderFor returns the reader for the request ctx belongs to: the editors'
+// preview (drafts and scheduled stories too) for a key with the editor
+// role, the public reader for everyone else.
+func ReaderFor(ctx context.Context, public Reader, w Writer) Reader {
+	if w != nil && Can(ctx, RoleEditor) {
+		return w.Preview()
+	}
+	return public
+}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -18,7 +17,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/newsdesk/newsdesk/graph"
 	"github.com/newsdesk/newsdesk/internal/auth"
+	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/rest"
 	"github.com/rs/cors"
 )
 
@@ -72,15 +73,24 @@ func New(cfg Config) *Server {
 	})
 	mux.Handle("GET /graphql", gql)
 	mux.Handle("POST /graphql", gql)
+	mux.Handle("/v1/", rest.NewHandler(rest.Config{
+		Store:     cfg.Store,
+		Writer:    cfg.Store,
+		Searcher:  &news.Searcher{Store: cfg.Store, Now: cfg.Now},
+		Logger:    cfg.Logger,
+		RequestID: RequestID,
+		Now:       cfg.Now,
+	}))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		w.Header().Set("Cache-Control", "no-store")
+		rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if cfg.Dev {
 		mux.Handle("GET /{$}", playground.Handler("newsdesk GraphQL", "/graphql"))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.Method+" "+r.URL.Path)
+		rest.WriteError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 
 	// Public reads may come from any origin, without credentials.
@@ -91,7 +101,12 @@ func New(cfg Config) *Server {
 		ExposedHeaders: []string{"X-Request-Id"},
 		MaxAge:         600,
 	})
-	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(cfg.Keys.Middleware(s.authFailed, mux)))))
+	// Caching sees the final answer, 401s included; any request with a
+	// key is answered privately.
+	cached := httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
+		return r.Header.Get("Authorization") != ""
+	}}, cfg.Keys.Middleware(s.authFailed, mux))
+	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(cached))))
 	return s
 }
 
@@ -128,14 +143,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.cfg.Store.Ping(ctx); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "not ready", "err", err, "request_id", RequestID(ctx))
-		writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "store not ready")
+		rest.WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "store not ready")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // authFailed answers a request whose key does not authenticate: 401 in the
@@ -150,12 +166,12 @@ func (s *Server) authFailed(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="newsdesk"`)
 	}
 	if r.URL.Path == "/graphql" {
-		writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+		rest.WriteJSON(w, status, map[string]any{"errors": []any{map[string]any{
 			"message": msg, "extensions": map[string]string{"code": code},
 		}}})
 		return
 	}
-	writeError(w, status, code, msg)
+	rest.WriteError(w, status, code, msg)
 }
 
 type requestIDKey struct{}
@@ -248,20 +264,9 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 				}
 				id := RequestID(r.Context())
 				log.ErrorContext(r.Context(), "panic", "panic", p, "request_id", id)
-				writeError(w, http.StatusInternalServerError, news.EINTERNAL, "internal error (request "+id+")")
+				rest.WriteError(w, http.StatusInternalServerError, news.EINTERNAL, "internal error (request "+id+")")
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-// writeError writes the JSON error body every non-GraphQL endpoint uses.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
 }

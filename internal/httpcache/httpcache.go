@@ -1,0 +1,226 @@
+// Package httpcache makes newsdesk's GET responses cache-friendly: a strong
+// ETag over the body, Cache-Control (public with a short max-age and
+// stale-while-revalidate, or private and no-store for a keyed requester),
+// Vary, 304 answers to If-None-Match, and gzip or brotli compression. It
+// wraps any handler (REST, GraphQL over GET, feeds) and knows none of them.
+package httpcache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Options configure the middleware. The zero value is usable.
+type Options struct {
+	// MaxAge is how long a shared cache may serve a public response
+	// without asking again. Default 30s.
+	MaxAge time.Duration
+	// StaleWhileRevalidate is how long after that it may serve it while it
+	// revalidates in the background. Default 5m.
+	StaleWhileRevalidate time.Duration
+	// MinSize is the smallest body compressed, in bytes. Default 1024.
+	MinSize int
+	// Private reports requests whose answers are for the requester alone
+	// (a request with an API key): "private, no-store".
+	Private func(*http.Request) bool
+}
+
+// Middleware applies the caching rules of o to next's responses.
+func Middleware(o Options, next http.Handler) http.Handler {
+	if o.MaxAge == 0 {
+		o.MaxAge = 30 * time.Second
+	}
+	if o.StaleWhileRevalidate == 0 {
+		o.StaleWhileRevalidate = 5 * time.Minute
+	}
+	if o.MinSize == 0 {
+		o.MinSize = 1024
+	}
+	public := fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
+		int(o.MaxAge.Seconds()), int(o.StaleWhileRevalidate.Seconds()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(bw, r)
+
+		h := w.Header()
+		addVary(h, "Accept-Encoding", "Authorization")
+		body := bw.buf.Bytes()
+		cacheable := (r.Method == http.MethodGet || r.Method == http.MethodHead) && bw.status == http.StatusOK
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			switch {
+			case h.Get("Cache-Control") != "":
+			case !cacheable:
+				h.Set("Cache-Control", "no-store")
+			case o.Private != nil && o.Private(r):
+				h.Set("Cache-Control", "private, no-store")
+			default:
+				h.Set("Cache-Control", public)
+			}
+		}
+
+		enc := ""
+		if len(body) >= o.MinSize && h.Get("Content-Encoding") == "" && compressible(h.Get("Content-Type")) {
+			enc = negotiate(r.Header.Get("Accept-Encoding"))
+		}
+		if cacheable {
+			etag := h.Get("ETag")
+			if etag == "" {
+				etag = Tag(body)
+			}
+			// A strong validator names one representation: each encoding
+			// gets its own.
+			if enc != "" {
+				etag = strings.TrimSuffix(etag, `"`) + "-" + enc + `"`
+			}
+			h.Set("ETag", etag)
+			if NoneMatch(r.Header.Get("If-None-Match"), etag) {
+				h.Del("Content-Type")
+				h.Del("Content-Length")
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		if enc != "" {
+			var out bytes.Buffer
+			if err := compress(&out, enc, body); err == nil {
+				body = out.Bytes()
+				h.Set("Content-Encoding", enc)
+			}
+		}
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(bw.status)
+		if r.Method != http.MethodHead {
+			w.Write(body)
+		}
+	})
+}
+
+// Tag returns the strong ETag of body: a hash of its bytes, so it changes
+// exactly when the content does.
+func Tag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+}
+
+// NoneMatch reports whether an If-None-Match header value matches etag
+// (weak comparison, as RFC 9110 asks for If-None-Match), so that the
+// answer is 304.
+func NoneMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// bufferWriter holds a response until the handler is done.
+type bufferWriter struct {
+	http.ResponseWriter
+	status      int
+	buf         bytes.Buffer
+	wroteHeader bool
+}
+
+func (b *bufferWriter) WriteHeader(status int) {
+	if !b.wroteHeader {
+		b.status, b.wroteHeader = status, true
+	}
+}
+
+func (b *bufferWriter) Write(p []byte) (int, error) {
+	b.wroteHeader = true
+	return b.buf.Write(p)
+}
+
+// addVary adds each name to the Vary header unless it is there already.
+func addVary(h http.Header, names ...string) {
+	have := strings.ToLower(strings.Join(h.Values("Vary"), ","))
+	for _, n := range names {
+		if !strings.Contains(have, strings.ToLower(n)) {
+			h.Add("Vary", n)
+		}
+	}
+}
+
+func compressible(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	return strings.Contains(ct, "json") || strings.Contains(ct, "xml") || strings.HasPrefix(ct, "text/") || strings.Contains(ct, "javascript")
+}
+
+// negotiate picks the encoding Accept-Encoding prefers among br and gzip
+// ("" for none): the highest q above zero, br on a tie.
+func negotiate(accept string) string {
+	qBr, qGzip, qAny := -1.0, -1.0, -1.0
+	for _, part := range strings.Split(accept, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "br":
+			qBr = q
+		case "gzip", "x-gzip":
+			qGzip = q
+		case "*":
+			qAny = q
+		}
+	}
+	if qBr < 0 {
+		qBr = qAny
+	}
+	if qGzip < 0 {
+		qGzip = qAny
+	}
+	switch {
+	case qBr > 0 && qBr >= qGzip:
+		return "br"
+	case qGzip > 0:
+		return "gzip"
+	}
+	return ""
+}
+
+var (
+	gzipPool   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, 5); return w }}
+	brotliPool = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 4) }}
+)
+
+func compress(out *bytes.Buffer, enc string, body []byte) error {
+	switch enc {
+	case "br":
+		w := brotliPool.Get().(*brotli.Writer)
+		defer brotliPool.Put(w)
+		w.Reset(out)
+		if _, err := w.Write(body); err != nil {
+			return err
+		}
+		return w.Close()
+	default:
+		w := gzipPool.Get().(*gzip.Writer)
+		defer gzipPool.Put(w)
+		w.Reset(out)
+		if _, err := w.Write(body); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+}

@@ -1,0 +1,49 @@
+package news
+
+import "context"
+
+// ArticleView is an article with what a page shows beside it: its bylines,
+// tags and category.
+type ArticleView struct {
+	*Article
+	Authors  []*Author
+	Tags     []*Tag
+	Category *Category // nil only if the category vanished under a read
+}
+
+// ViewParts says which related records LoadViews reads.
+type ViewParts struct {
+	Authors, Tags bool
+}
+
+// LoadViews reads what the articles need beside them from r, one statement
+// per kind of record whatever the number of articles, and pairs them up.
+// The category tree is returned too: callers that show categories need it.
+func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) ([]*ArticleView, *CategoryTree, error) {
+	cats, err := r.Categories(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree := NewCategoryTree(cats)
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	var authors map[int64][]*Author
+	var tags map[int64][]*Tag
+	if parts.Authors && len(ids) > 0 {
+		if authors, err = r.AuthorsOfArticles(ctx, ids); err != nil {
+			return nil, nil, err
+		}
+	}
+	if parts.Tags && len(ids) > 0 {
+		if tags, err = r.TagsOfArticles(ctx, ids); err != nil {
+			return nil, nil, err
+		}
+	}
+	out := make([]*ArticleView, len(list))
+	for i, a := range list {
+		out[i] = &ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: tree.ByID(a.CategoryID)}
+	}
+	return out, tree, nil
+}

@@ -1,0 +1,159 @@
+// Package rest is the JSON REST API under /v1, for mobile apps: small,
+// stable shapes over the same domain services as GraphQL. Handlers decode,
+// call the domain, and encode; they hold no SQL. Caching headers and
+// compression are added around them by the server (internal/httpcache).
+package rest
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// Config configures the REST handler.
+type Config struct {
+	Store    news.Reader
+	Writer   news.Writer // editors' previews
+	Searcher *news.Searcher
+	Logger   *slog.Logger
+	// RequestID returns the id of the request ctx belongs to.
+	RequestID func(ctx context.Context) string
+	// Now tells scheduled from published. Default time.Now.
+	Now news.Clock
+}
+
+type handler struct{ cfg Config }
+
+// NewHandler returns the /v1 handler.
+func NewHandler(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestID == nil {
+		cfg.RequestID = func(context.Context) string { return "" }
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	h := &handler{cfg: cfg}
+	mux := http.NewServeMux()
+	for pattern, fn := range map[string]func(http.ResponseWriter, *http.Request) error{
+		"GET /v1/articles":                h.articles,
+		"GET /v1/articles/{slug}":         h.article,
+		"GET /v1/articles/{slug}/related": h.related,
+		"GET /v1/categories":              h.categories,
+		"GET /v1/categories/{slug}":       h.category,
+		"GET /v1/authors/{slug}":          h.author,
+		"GET /v1/tags/{slug}":             h.tag,
+		"GET /v1/search":                  h.search,
+		"GET /v1/openapi.json":            h.openapi,
+	} {
+		mux.HandleFunc(pattern, h.serve(fn))
+	}
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			WriteError(w, http.StatusMethodNotAllowed, EMETHOD, "the REST API is read-only: GET and HEAD")
+			return
+		}
+		WriteError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.URL.Path)
+	})
+	return mux
+}
+
+// EMETHOD is the error code of a method the API does not answer.
+const EMETHOD = "METHOD_NOT_ALLOWED"
+
+// serve adapts a handler that returns an error: domain errors become their
+// status and JSON body, anything else a logged 500 naming the request id.
+func (h *handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		d := ErrorDetail{Code: news.ErrorCode(err), Message: news.ErrorMessage(err)}
+		var de *news.Error
+		if errors.As(err, &de) {
+			d.Field = de.Field
+		}
+		if d.Code == news.EINTERNAL {
+			id := h.cfg.RequestID(r.Context())
+			h.cfg.Logger.ErrorContext(r.Context(), "rest internal error", "err", err, "path", r.URL.Path, "request_id", id)
+			d.Message = "internal error (request " + id + ")"
+		}
+		WriteJSON(w, Status(d.Code), ErrorBody{Error: d})
+	}
+}
+
+// Status is the HTTP status of an error code: the one table every HTTP
+// endpoint maps domain errors with.
+func Status(code string) int {
+	switch code {
+	case news.EINVALID:
+		return http.StatusBadRequest
+	case news.EUNAUTHENTICATED:
+		return http.StatusUnauthorized
+	case news.EFORBIDDEN:
+		return http.StatusForbidden
+	case news.ENOTFOUND:
+		return http.StatusNotFound
+	case news.ECONFLICT:
+		return http.StatusConflict
+	case news.ERATELIMITED:
+		return http.StatusTooManyRequests
+	case EMETHOD:
+		return http.StatusMethodNotAllowed
+	}
+	return http.StatusInternalServerError
+}
+
+// WriteJSON writes v as the JSON body of a response with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"INTERNAL","message":"internal error"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// ErrorBody is the JSON body of every error answer outside GraphQL.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong: a stable code and a message for people.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// WriteError writes the JSON error body with status.
+func WriteError(w http.ResponseWriter, status int, code, message string) {
+	WriteJSON(w, status, ErrorBody{Error: ErrorDetail{Code: code, Message: message}})
+}
+
+func (h *handler) reader(r *http.Request) news.Reader {
+	return news.ReaderFor(r.Context(), h.cfg.Store, h.cfg.Writer)
+}
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+// OpenAPI returns the OpenAPI 3.1 description of the API.
+func OpenAPI() []byte { return openapiDoc }
+
+func (h *handler) openapi(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, err := w.Write(openapiDoc)
+	return err
+}
