@@ -341,6 +341,20 @@ func TestCaching(t *testing.T) {
 		t.Errorf("after unpublishing: %d, want 404", gone.StatusCode)
 	}
 
+	// Publishing a story changes the list's ETag.
+	listed, _ := e.Get(t, "/v1/articles?limit=5", "", nil)
+	draft, err := e.DB.Preview().ArticleBySlug(context.Background(), "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.PublishArticle(context.Background(), draft.ID, e.Clock.Now(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	relisted, relistedBody := e.Get(t, "/v1/articles?limit=5", "", http.Header{"If-None-Match": {listed.Header.Get("ETag")}})
+	if relisted.StatusCode != http.StatusOK || !bytes.Contains(relistedBody, []byte(draft.Slug)) {
+		t.Errorf("after a publish: %d, new story listed: %v", relisted.StatusCode, bytes.Contains(relistedBody, []byte(draft.Slug)))
+	}
+
 	// With a key: private.
 	priv, _ := e.Get(t, "/v1/articles?limit=2", news.RoleReader, nil)
 	if cc := priv.Header.Get("Cache-Control"); cc != "private, no-store" {
