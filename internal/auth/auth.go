@@ -30,6 +30,10 @@ import (
 type Keyring struct {
 	store  news.KeyStore
 	pepper []byte
+	// QueryKeyPaths are path prefixes where a key may also come as ?key=
+	// (feed readers cannot send headers). Elsewhere it must not: URLs end
+	// up in logs and histories.
+	QueryKeyPaths []string
 }
 
 // New returns a keyring over store with the given pepper.
@@ -90,11 +94,14 @@ func (k *Keyring) Authenticate(ctx context.Context, token string) (*news.Princip
 }
 
 // FromRequest authenticates the request's "Authorization: Bearer <key>"
-// header. A request without one is anonymous: nil principal, nil error. A
-// nil keyring knows no key.
+// header, or its ?key= on the QueryKeyPaths. A request without either is
+// anonymous: nil principal, nil error. A nil keyring knows no key.
 func (k *Keyring) FromRequest(r *http.Request) (*news.Principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
+		if token := k.queryKey(r); token != "" {
+			return k.Authenticate(r.Context(), token)
+		}
 		return nil, nil
 	}
 	if k == nil {
@@ -105,6 +112,19 @@ func (k *Keyring) FromRequest(r *http.Request) (*news.Principal, error) {
 		return nil, news.Errorf(news.EUNAUTHENTICATED, "the Authorization header must be \"Bearer <key>\"")
 	}
 	return k.Authenticate(r.Context(), strings.TrimSpace(token))
+}
+
+// queryKey returns the ?key= of a request on a QueryKeyPath.
+func (k *Keyring) queryKey(r *http.Request) string {
+	if k == nil || !strings.Contains(r.URL.RawQuery, "key=") {
+		return ""
+	}
+	for _, p := range k.QueryKeyPaths {
+		if strings.HasPrefix(r.URL.Path, p) {
+			return r.URL.Query().Get("key")
+		}
+	}
+	return ""
 }
 
 // Middleware puts the principal of every request with a key in its

@@ -54,6 +54,9 @@ func Load() (*Content, error) {
 	return &c, nil
 }
 
+// demoDay is when the demo's drafts were written.
+var demoDay = time.Date(2026, 11, 25, 8, 0, 0, 0, news.DefaultZone)
+
 // Seed writes the demo content through w. It stops at the first error, which
 // names the item at fault.
 func Seed(ctx context.Context, w news.Writer) error {
@@ -104,6 +107,14 @@ func (c *Content) write(ctx context.Context, w news.Writer) (err error) {
 				return fmt.Errorf("demo article %q: %w", da.Title, err)
 			}
 		}
+		// Fixed times, so that the demo reads the same on every machine
+		// (feeds' golden files depend on it): written when published, or
+		// on the demo's own day.
+		a.CreatedAt = demoDay
+		if !a.PublishedAt.IsZero() && a.PublishedAt.Before(demoDay) {
+			a.CreatedAt = a.PublishedAt
+		}
+		a.UpdatedAt = a.CreatedAt
 		for _, s := range da.Authors {
 			a.AuthorIDs = append(a.AuthorIDs, authors[s])
 		}

@@ -83,7 +83,7 @@ func Middleware(o Options, next http.Handler) http.Handler {
 				etag = strings.TrimSuffix(etag, `"`) + "-" + enc + `"`
 			}
 			h.Set("ETag", etag)
-			if NoneMatch(r.Header.Get("If-None-Match"), etag) {
+			if NoneMatch(r.Header.Get("If-None-Match"), etag) || notModifiedSince(r, h) {
 				h.Del("Content-Type")
 				h.Del("Content-Length")
 				w.WriteHeader(http.StatusNotModified)
@@ -127,6 +127,19 @@ func NoneMatch(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// notModifiedSince reports whether If-Modified-Since makes the answer a
+// 304: only without If-None-Match (which takes precedence, RFC 9110
+// 13.1.3), and only for a response that says when it last changed.
+func notModifiedSince(r *http.Request, h http.Header) bool {
+	ims, lm := r.Header.Get("If-Modified-Since"), h.Get("Last-Modified")
+	if ims == "" || lm == "" || r.Header.Get("If-None-Match") != "" {
+		return false
+	}
+	since, err1 := http.ParseTime(ims)
+	modified, err2 := http.ParseTime(lm)
+	return err1 == nil && err2 == nil && !modified.After(since)
 }
 
 // bufferWriter holds a response until the handler is done.

@@ -42,6 +42,25 @@ type Reader interface {
 	// FindAuthors and FindTags page through all authors or tags by slug.
 	FindAuthors(ctx context.Context, p Page) (*List[Author], error)
 	FindTags(ctx context.Context, p Page) (*List[Tag], error)
+
+	// MaxArticleID returns the highest article id, 0 for none: sitemaps
+	// split the site into pages by id range.
+	MaxArticleID(ctx context.Context) (int64, error)
+	// ArticleStubsByID returns the visible articles with from <= id <= to,
+	// by id, without their text.
+	ArticleStubsByID(ctx context.Context, from, to int64) ([]*ArticleStub, error)
+	// RecentArticleStubs returns up to limit visible articles published at
+	// or after since, newest first, without their text.
+	RecentArticleStubs(ctx context.Context, since time.Time, limit int) ([]*ArticleStub, error)
+}
+
+// ArticleStub is what a sitemap needs of an article.
+type ArticleStub struct {
+	ID          int64
+	Slug        string
+	Title       string
+	PublishedAt time.Time
+	UpdatedAt   time.Time
 }
 
 // Writer is the editorial side of a store: every write, and the reads only

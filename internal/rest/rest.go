@@ -56,15 +56,20 @@ func NewHandler(cfg Config) http.Handler {
 	} {
 		mux.HandleFunc(pattern, h.serve(fn))
 	}
-	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			WriteError(w, http.StatusMethodNotAllowed, EMETHOD, "the REST API is read-only: GET and HEAD")
-			return
-		}
-		WriteError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.URL.Path)
-	})
+	mux.HandleFunc("/v1/", NotFound)
 	return mux
+}
+
+// NotFound answers a request no route takes, in JSON: 405 with Allow for a
+// method other than GET or HEAD (everything but GraphQL is read-only), 404
+// for anything else.
+func NotFound(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		WriteError(w, http.StatusMethodNotAllowed, EMETHOD, r.Method+" is not answered here: GET and HEAD only")
+		return
+	}
+	WriteError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.URL.Path)
 }
 
 // EMETHOD is the error code of a method the API does not answer.

@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/newsdesk/newsdesk/graph"
 	"github.com/newsdesk/newsdesk/internal/auth"
+	"github.com/newsdesk/newsdesk/internal/feed"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/rest"
@@ -40,6 +41,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock that tells scheduled from published. Default time.Now.
 	Now news.Clock
+	// PublicURL is the site's public base URL, for absolute links in feeds
+	// and sitemaps. Default http://localhost:8080.
+	PublicURL string
+	// SiteName titles feeds. Default "newsdesk".
+	SiteName string
 	// Dev serves GraphiQL at / and allows introspection.
 	Dev bool
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
@@ -61,6 +67,16 @@ func New(cfg Config) *Server {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 15 * time.Second
 	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost:8080"
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = "newsdesk"
+	}
+	if cfg.Keys != nil {
+		// Feed readers cannot send headers: partners put their key in the URL.
+		cfg.Keys.QueryKeyPaths = []string{"/feeds/"}
+	}
 	s := &Server{cfg: cfg}
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(graph.Options{
@@ -81,6 +97,17 @@ func New(cfg Config) *Server {
 		RequestID: RequestID,
 		Now:       cfg.Now,
 	}))
+	feeds := feed.NewHandler(feed.Config{
+		Store:     cfg.Store,
+		PublicURL: cfg.PublicURL,
+		SiteName:  cfg.SiteName,
+		Logger:    cfg.Logger,
+		RequestID: RequestID,
+		Now:       cfg.Now,
+	})
+	for _, p := range []string{"/feeds/", "/sitemap.xml", "/sitemaps/", "/sitemap-news.xml"} {
+		mux.Handle(p, feeds)
+	}
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -89,9 +116,7 @@ func New(cfg Config) *Server {
 	if cfg.Dev {
 		mux.Handle("GET /{$}", playground.Handler("newsdesk GraphQL", "/graphql"))
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		rest.WriteError(w, http.StatusNotFound, news.ENOTFOUND, "no such endpoint: "+r.Method+" "+r.URL.Path)
-	})
+	mux.HandleFunc("/", rest.NotFound)
 
 	// Public reads may come from any origin, without credentials.
 	c := cors.New(cors.Options{
@@ -104,7 +129,7 @@ func New(cfg Config) *Server {
 	// Caching sees the final answer, 401s included; any request with a
 	// key is answered privately.
 	cached := httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
-		return r.Header.Get("Authorization") != ""
+		return r.Header.Get("Authorization") != "" || r.URL.Query().Has("key")
 	}}, cfg.Keys.Middleware(s.authFailed, mux))
 	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(cached))))
 	return s

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 )
@@ -313,4 +314,44 @@ func (db *DB) countArticles(ctx context.Context, f news.ArticleFilter, preview b
 	}
 	var n int
 	return n, row.Scan(&n)
+}
+
+// MaxArticleID implements news.Reader.
+func (db *DB) MaxArticleID(ctx context.Context) (int64, error) {
+	row, err := db.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	return id, row.Scan(&id)
+}
+
+// stubsByIDSQL and recentStubSQL read sitemap entries: hot columns only.
+// A page by id walks the primary key (NOT INDEXED keeps the planner off the
+// timeline index, which would sort the page).
+const (
+	stubCols      = `a.id, a.slug, a.title, a.published_at, a.updated_at`
+	stubsByIDSQL  = `SELECT ` + stubCols + ` FROM articles a NOT INDEXED WHERE a.id BETWEEN ? AND ? AND ` + visible + ` ORDER BY a.id`
+	recentStubSQL = `SELECT ` + stubCols + ` FROM articles a WHERE a.status = 'published' AND a.published_at >= ? AND a.published_at <= ?
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+)
+
+func (db *DB) scanStub(s scanner) (*news.ArticleStub, error) {
+	var st news.ArticleStub
+	var pub, upd int64
+	if err := s.Scan(&st.ID, &st.Slug, &st.Title, &pub, &upd); err != nil {
+		return nil, err
+	}
+	st.PublishedAt, st.UpdatedAt = db.timeOf(pub), db.timeOf(upd)
+	return &st, nil
+}
+
+// ArticleStubsByID implements news.Reader.
+func (db *DB) ArticleStubsByID(ctx context.Context, from, to int64) ([]*news.ArticleStub, error) {
+	return collect(ctx, db, db.scanStub, stubsByIDSQL, from, to, db.nowMillis())
+}
+
+// RecentArticleStubs implements news.Reader.
+func (db *DB) RecentArticleStubs(ctx context.Context, since time.Time, limit int) ([]*news.ArticleStub, error) {
+	return collect(ctx, db, db.scanStub, recentStubSQL, since.UnixMilli(), db.nowMillis(), limit)
 }

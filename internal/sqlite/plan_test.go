@@ -65,6 +65,8 @@ func TestQueryPlans(t *testing.T) {
 	captured = append(captured,
 		`SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
 		revisionsSQL,
+		stubsByIDSQL,
+		recentStubSQL,
 		keyHashSQL,
 		relatedSQL,
 		authorsOfArticlesSQL,

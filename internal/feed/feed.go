@@ -1,0 +1,469 @@
+// Package feed is syndication for partner portals and search engines: RSS
+// 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site and of each category,
+// tag and author (github.com/gorilla/feeds), and sitemaps (encoding/xml):
+// the sitemaps.org protocol, split into an index past 50,000 URLs, and a
+// Google News sitemap. Public feeds carry excerpts; a partner key gets the
+// full text. Like the other transports it reads through news.Reader only.
+package feed
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	gfeeds "github.com/gorilla/feeds"
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/rest"
+)
+
+// Config configures the feeds and sitemaps.
+type Config struct {
+	Store news.Reader
+	// PublicURL is the site's absolute base URL: links are
+	// PublicURL/articles/{slug}, /categories/{slug}, /tags/{slug},
+	// /authors/{slug}.
+	PublicURL string
+	// SiteName titles the feeds and names the publication in the news
+	// sitemap.
+	SiteName string
+	// Language is the content's language (BCP 47). Default "vi".
+	Language string
+	// Items is how many stories a feed carries. Default 50.
+	Items int
+	// SitemapPageSize is the most URLs a sitemap file holds. Default
+	// 50,000, the protocol's limit.
+	SitemapPageSize int
+	Logger          *slog.Logger
+	RequestID       func(context.Context) string
+	Now             news.Clock
+}
+
+type handler struct{ cfg Config }
+
+// NewHandler returns the handler of /feeds/, /sitemap.xml, /sitemaps/ and
+// /sitemap-news.xml.
+func NewHandler(cfg Config) http.Handler {
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.Language == "" {
+		cfg.Language = "vi"
+	}
+	if cfg.Items == 0 {
+		cfg.Items = 50
+	}
+	if cfg.SitemapPageSize == 0 {
+		cfg.SitemapPageSize = 50000
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestID == nil {
+		cfg.RequestID = func(context.Context) string { return "" }
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	h := &handler{cfg: cfg}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /feeds/{file}", h.serve(h.siteFeed))
+	mux.HandleFunc("GET /feeds/{kind}/{slug}/{file}", h.serve(h.scopedFeed))
+	mux.HandleFunc("GET /sitemap.xml", h.serve(h.sitemap))
+	mux.HandleFunc("GET /sitemaps/{file}", h.serve(h.sitemapPage))
+	mux.HandleFunc("GET /sitemap-news.xml", h.serve(h.newsSitemap))
+	mux.HandleFunc("/", rest.NotFound)
+	return mux
+}
+
+// serve adapts a handler that returns an error, as the REST API does.
+func (h *handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		code, msg := news.ErrorCode(err), news.ErrorMessage(err)
+		if code == news.EINTERNAL {
+			id := h.cfg.RequestID(r.Context())
+			h.cfg.Logger.ErrorContext(r.Context(), "feed internal error", "err", err, "path", r.URL.Path, "request_id", id)
+			msg = "internal error (request " + id + ")"
+		}
+		rest.WriteError(w, rest.Status(code), code, msg)
+	}
+}
+
+// URL returns the public address of a page of the site.
+func (h *handler) url(kind, slug string) string {
+	return h.cfg.PublicURL + "/" + kind + "/" + slug
+}
+
+// scope is what a feed covers.
+type scope struct {
+	filter news.ArticleFilter
+	title  string
+	link   string // the page the feed mirrors
+	self   string // the feed's own path, without the file name
+}
+
+func (h *handler) siteFeed(w http.ResponseWriter, r *http.Request) error {
+	return h.write(w, r, r.PathValue("file"), scope{title: h.cfg.SiteName, link: h.cfg.PublicURL + "/", self: "/feeds/"})
+}
+
+func (h *handler) scopedFeed(w http.ResponseWriter, r *http.Request) error {
+	ctx, slug := r.Context(), r.PathValue("slug")
+	s := scope{self: "/feeds/" + r.PathValue("kind") + "/" + slug + "/"}
+	var name string
+	switch r.PathValue("kind") {
+	case "category":
+		cats, err := h.cfg.Store.Categories(ctx)
+		if err != nil {
+			return err
+		}
+		c := news.NewCategoryTree(cats).BySlug(slug)
+		if c == nil {
+			return news.Errorf(news.ENOTFOUND, "no category with slug %q", slug)
+		}
+		name, s.filter.Category, s.link = c.Name, slug, h.url("categories", slug)
+	case "tag":
+		t, err := h.cfg.Store.TagBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		name, s.filter.Tag, s.link = t.Name, slug, h.url("tags", slug)
+	case "author":
+		a, err := h.cfg.Store.AuthorBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		name, s.filter.Author, s.link = a.Name, slug, h.url("authors", slug)
+	default:
+		return news.Errorf(news.ENOTFOUND, "no feeds of %q", r.PathValue("kind"))
+	}
+	s.title = h.cfg.SiteName + " – " + name
+	return h.write(w, r, r.PathValue("file"), s)
+}
+
+// write renders the feed of s in the format file names.
+func (h *handler) write(w http.ResponseWriter, r *http.Request, file string, s scope) error {
+	switch file {
+	case "rss.xml", "atom.xml", "feed.json":
+	default:
+		return news.Errorf(news.ENOTFOUND, "no feed %q: rss.xml, atom.xml or feed.json", file)
+	}
+	f, views, err := h.build(r.Context(), s)
+	if err != nil {
+		return err
+	}
+	if !f.Updated.IsZero() {
+		w.Header().Set("Last-Modified", f.Updated.UTC().Format(http.TimeFormat))
+	}
+	var body string
+	switch file {
+	case "rss.xml":
+		rss := (&gfeeds.Rss{Feed: f}).RssFeed()
+		rss.Language = h.cfg.Language
+		rss.Generator = "newsdesk"
+		for i, it := range rss.Items {
+			if c := views[i].Category; c != nil {
+				it.Category = c.Name
+			}
+		}
+		body, err = gfeeds.ToXML(rss)
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	case "atom.xml":
+		atom := (&gfeeds.Atom{Feed: f}).AtomFeed()
+		atom.Link = &gfeeds.AtomLink{Href: s.link, Rel: "alternate"}
+		atom.Id = h.cfg.PublicURL + s.self + "atom.xml"
+		for _, e := range atom.Entries {
+			if e.Summary != nil {
+				e.Summary.Type = "text" // the excerpt is plain text
+			}
+		}
+		body, err = gfeeds.ToXML(atom)
+		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	case "feed.json":
+		jf := (&gfeeds.JSON{Feed: f}).JSONFeed()
+		jf.Language = h.cfg.Language
+		jf.FeedUrl = h.cfg.PublicURL + s.self + "feed.json"
+		for i, it := range jf.Items {
+			v := views[i]
+			it.ContentText = ""
+			it.Author, it.Authors = nil, nil
+			for _, a := range v.Authors {
+				it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: a.Name, Url: h.url("authors", a.Slug), Avatar: a.AvatarURL})
+			}
+			for _, t := range v.Tags {
+				it.Tags = append(it.Tags, t.Name)
+			}
+			if v.Cover != nil {
+				it.Image = v.Cover.URL
+			}
+		}
+		body, err = jf.ToJSON()
+		w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write([]byte(body))
+	return err
+}
+
+// build reads the newest stories of s into a feed. A partner's request gets
+// each story's full text as its content; everyone else its lead.
+func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.ArticleView, error) {
+	l, err := h.cfg.Store.FindArticles(ctx, s.filter, news.Page{Limit: h.cfg.Items})
+	if err != nil {
+		return nil, nil, err
+	}
+	views, _, err := news.LoadViews(ctx, h.cfg.Store, l.Items, news.ViewParts{Authors: true, Tags: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	full := news.Can(ctx, news.RolePartner)
+	f := &gfeeds.Feed{
+		Title:       s.title,
+		Link:        &gfeeds.Link{Href: s.link},
+		Description: "Tin mới nhất: " + s.title,
+	}
+	for _, v := range views {
+		link := h.url("articles", v.Slug)
+		content, err := contentHTML(v, full)
+		if err != nil {
+			return nil, nil, err
+		}
+		item := &gfeeds.Item{
+			Id:          link,
+			Title:       v.Title,
+			Link:        &gfeeds.Link{Href: link},
+			Description: v.Excerpt,
+			Content:     content,
+			Created:     v.PublishedAt,
+			Updated:     v.UpdatedAt,
+		}
+		var names []string
+		for _, a := range v.Authors {
+			names = append(names, a.Name)
+		}
+		if len(names) > 0 {
+			item.Author = &gfeeds.Author{Name: strings.Join(names, ", ")}
+		}
+		if v.Cover != nil {
+			item.Enclosure = &gfeeds.Enclosure{Url: v.Cover.URL, Type: imageType(v.Cover.URL), Length: "0"}
+		}
+		if v.UpdatedAt.After(f.Updated) {
+			f.Updated = v.UpdatedAt
+		}
+		f.Items = append(f.Items, item)
+	}
+	if f.Updated.IsZero() {
+		f.Updated = h.cfg.Now()
+	}
+	return f, views, nil
+}
+
+// content is the HTML of a feed item: the captioned cover photo, then the
+// full body (partners) or the lead (everyone else). The body was sanitised
+// when it was written; the rest is escaped by html/template.
+var content = template.Must(template.New("content").Parse(
+	`{{with .Cover}}<figure><img src="{{.URL}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>{{end}}` +
+		`{{if .Full}}{{.Body}}{{else}}<p>{{.Excerpt}}</p>{{end}}`))
+
+func contentHTML(v *news.ArticleView, full bool) (string, error) {
+	cover := v.Cover
+	if full && cover != nil && strings.Contains(v.BodyHTML, cover.URL) {
+		cover = nil // the body shows it already
+	}
+	var b strings.Builder
+	err := content.Execute(&b, struct {
+		Cover   *news.Image
+		Excerpt string
+		Body    template.HTML
+		Full    bool
+	}{cover, v.Excerpt, template.HTML(v.BodyHTML), full})
+	return b.String(), err
+}
+
+// imageType guesses an image's media type from its URL.
+func imageType(u string) string {
+	switch strings.ToLower(path.Ext(strings.SplitN(u, "?", 2)[0])) {
+	case ".png":
+		return "image/png"
+	case ".webp":
+		return "image/webp"
+	case ".gif":
+		return "image/gif"
+	case ".avif":
+		return "image/avif"
+	}
+	return "image/jpeg"
+}
+
+// Sitemaps (https://www.sitemaps.org/protocol.html) and the Google News
+// sitemap extension.
+const (
+	sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+	newsNS    = "http://www.google.com/schemas/sitemap-news/0.9"
+)
+
+type urlSet struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	NewsNS  string       `xml:"xmlns:news,attr,omitempty"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string     `xml:"loc"`
+	LastMod string     `xml:"lastmod,omitempty"`
+	News    *newsEntry `xml:"news:news,omitempty"`
+}
+
+type newsEntry struct {
+	Publication     publication `xml:"news:publication"`
+	PublicationDate string      `xml:"news:publication_date"`
+	Title           string      `xml:"news:title"`
+}
+
+type publication struct {
+	Name     string `xml:"news:name"`
+	Language string `xml:"news:language"`
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapRef `xml:"sitemap"`
+}
+
+type sitemapRef struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+func writeXML(w http.ResponseWriter, v any) error {
+	b, err := xml.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	if _, err := w.Write([]byte(xml.Header)); err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func lastMod(t time.Time) string { return t.Format(time.RFC3339) }
+
+// sections are the home page and the category pages.
+func (h *handler) sections(ctx context.Context) ([]sitemapURL, error) {
+	cats, err := h.cfg.Store.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []sitemapURL{{Loc: h.cfg.PublicURL + "/"}}
+	for _, c := range cats {
+		out = append(out, sitemapURL{Loc: h.url("categories", c.Slug)})
+	}
+	return out, nil
+}
+
+// articleURLs lists the visible articles with ids from..to.
+func (h *handler) articleURLs(ctx context.Context, from, to int64) ([]sitemapURL, error) {
+	stubs, err := h.cfg.Store.ArticleStubsByID(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sitemapURL, len(stubs))
+	for i, s := range stubs {
+		out[i] = sitemapURL{Loc: h.url("articles", s.Slug), LastMod: lastMod(s.UpdatedAt)}
+	}
+	return out, nil
+}
+
+// sitemap is one urlset while the site fits one file, else an index of the
+// sections' file and of one file per id range of articles.
+func (h *handler) sitemap(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	maxID, err := h.cfg.Store.MaxArticleID(ctx)
+	if err != nil {
+		return err
+	}
+	sections, err := h.sections(ctx)
+	if err != nil {
+		return err
+	}
+	size := int64(h.cfg.SitemapPageSize)
+	if int64(len(sections))+maxID <= size {
+		articles, err := h.articleURLs(ctx, 1, maxID)
+		if err != nil {
+			return err
+		}
+		return writeXML(w, urlSet{NS: sitemapNS, URLs: append(sections, articles...)})
+	}
+	idx := sitemapIndex{NS: sitemapNS, Sitemaps: []sitemapRef{{Loc: h.cfg.PublicURL + "/sitemaps/sections.xml"}}}
+	for n := int64(1); (n-1)*size < maxID; n++ {
+		idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: h.cfg.PublicURL + "/sitemaps/articles-" + strconv.FormatInt(n, 10) + ".xml"})
+	}
+	return writeXML(w, idx)
+}
+
+// sitemapPage is one file of the index: sections.xml or articles-N.xml.
+func (h *handler) sitemapPage(w http.ResponseWriter, r *http.Request) error {
+	file := r.PathValue("file")
+	if file == "sections.xml" {
+		sections, err := h.sections(r.Context())
+		if err != nil {
+			return err
+		}
+		return writeXML(w, urlSet{NS: sitemapNS, URLs: sections})
+	}
+	var n int64
+	if _, err := fmt.Sscanf(file, "articles-%d.xml", &n); err != nil || n < 1 || file != fmt.Sprintf("articles-%d.xml", n) {
+		return news.Errorf(news.ENOTFOUND, "no sitemap %q", file)
+	}
+	size := int64(h.cfg.SitemapPageSize)
+	urls, err := h.articleURLs(r.Context(), (n-1)*size+1, n*size)
+	if err != nil {
+		return err
+	}
+	if len(urls) == 0 {
+		maxID, err := h.cfg.Store.MaxArticleID(r.Context())
+		if err != nil {
+			return err
+		}
+		if (n-1)*size >= maxID {
+			return news.Errorf(news.ENOTFOUND, "no sitemap %q", file)
+		}
+	}
+	return writeXML(w, urlSet{NS: sitemapNS, URLs: urls})
+}
+
+// News sitemap limits, as Google News asks.
+const (
+	newsWindow = 48 * time.Hour
+	newsMax    = 1000
+)
+
+// newsSitemap lists the stories of the last two days, at most 1,000.
+func (h *handler) newsSitemap(w http.ResponseWriter, r *http.Request) error {
+	stubs, err := h.cfg.Store.RecentArticleStubs(r.Context(), h.cfg.Now().Add(-newsWindow), newsMax)
+	if err != nil {
+		return err
+	}
+	set := urlSet{NS: sitemapNS, NewsNS: newsNS, URLs: make([]sitemapURL, len(stubs))}
+	for i, s := range stubs {
+		set.URLs[i] = sitemapURL{Loc: h.url("articles", s.Slug), News: &newsEntry{
+			Publication:     publication{Name: h.cfg.SiteName, Language: h.cfg.Language},
+			PublicationDate: s.PublishedAt.Format(time.RFC3339),
+			Title:           s.Title,
+		}}
+	}
+	return writeXML(w, set)
+}
