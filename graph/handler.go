@@ -26,6 +26,10 @@ type Options struct {
 	}
 	// Writer serves mutations and editors' previews.
 	Writer news.Writer
+	// Webhooks, ViewStore and Views serve partner webhooks and most-read.
+	Webhooks  news.WebhookStore
+	ViewStore news.ViewStore
+	Views     news.ViewCounter
 	// Now is the clock that tells scheduled from published. Default time.Now.
 	Now news.Clock
 	// Introspection allows schema introspection (development tools).
@@ -50,7 +54,10 @@ func NewHandler(cfg Options) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	resolver := &Resolver{Store: cfg.Store, Writer: cfg.Writer, Searcher: &news.Searcher{Store: cfg.Store, Now: cfg.Now}, Now: cfg.Now}
+	resolver := &Resolver{
+		Store: cfg.Store, Writer: cfg.Writer, Searcher: &news.Searcher{Store: cfg.Store, Now: cfg.Now},
+		Hooks: cfg.Webhooks, ViewStore: cfg.ViewStore, Views: cfg.Views, Now: cfg.Now,
+	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

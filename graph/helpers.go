@@ -155,7 +155,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return t, nil
-	default: // news.KindCategory
+	case news.KindCategory:
 		cats, err := l.Categories(ctx)
 		if err != nil {
 			return nil, err
@@ -163,6 +163,6 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if c := cats.ByID(n); c != nil {
 			return c, nil
 		}
-		return nil, nil
 	}
+	return nil, nil
 }

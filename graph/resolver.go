@@ -14,10 +14,13 @@ import (
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
-	Store    news.Reader
-	Writer   news.Writer
-	Searcher *news.Searcher
-	Now      news.Clock
+	Store     news.Reader
+	Writer    news.Writer
+	Searcher  *news.Searcher
+	Hooks     news.WebhookStore
+	ViewStore news.ViewStore
+	Views     news.ViewCounter
+	Now       news.Clock
 }
 
 // reader is the reader for the request ctx belongs to: the editors'

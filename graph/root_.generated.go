@@ -32,6 +32,8 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	SearchConnection() SearchConnectionResolver
 	Tag() TagResolver
+	Webhook() WebhookResolver
+	WebhookDelivery() WebhookDeliveryResolver
 }
 
 type DirectiveRoot struct {
@@ -139,10 +141,13 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ArchiveArticle   func(childComplexity int, id string, expectedUpdatedAt *time.Time) int
+		CountView        func(childComplexity int, slug string) int
 		CreateArticle    func(childComplexity int, input model.CreateArticleInput) int
 		CreateAuthor     func(childComplexity int, input model.CreateAuthorInput) int
 		CreateCategory   func(childComplexity int, input model.CreateCategoryInput) int
 		CreateTag        func(childComplexity int, input model.CreateTagInput) int
+		CreateWebhook    func(childComplexity int, input model.CreateWebhookInput) int
+		DisableWebhook   func(childComplexity int, id string) int
 		PinRelated       func(childComplexity int, id string, related []string) int
 		PublishArticle   func(childComplexity int, id string, publishedAt *time.Time, expectedUpdatedAt *time.Time) int
 		UnpublishArticle func(childComplexity int, id string, expectedUpdatedAt *time.Time) int
@@ -165,11 +170,13 @@ type ComplexityRoot struct {
 		Authors    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Categories func(childComplexity int) int
 		Category   func(childComplexity int, slug string) int
+		MostRead   func(childComplexity int, period *news.Period, category *string, first *int) int
 		Node       func(childComplexity int, id string) int
 		Search     func(childComplexity int, query string, first *int, after *string, last *int, before *string, filter *news.ArticleFilter, orderBy *news.SearchOrder) int
 		Tag        func(childComplexity int, slug string) int
 		Tags       func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Viewer     func(childComplexity int) int
+		Webhooks   func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -215,6 +222,32 @@ type ComplexityRoot struct {
 	Viewer struct {
 		Name func(childComplexity int) int
 		Role func(childComplexity int) int
+	}
+
+	Webhook struct {
+		CreatedAt  func(childComplexity int) int
+		Deliveries func(childComplexity int, first *int) int
+		Disabled   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		Event         func(childComplexity int) int
+		EventID       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		LastStatus    func(childComplexity int) int
+		NextAttemptAt func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	WebhookPayload struct {
+		Secret  func(childComplexity int) int
+		Webhook func(childComplexity int) int
 	}
 }
 
@@ -648,6 +681,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveArticle(childComplexity, args["id"].(string), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.countView":
+		if e.ComplexityRoot.Mutation.CountView == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_countView_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CountView(childComplexity, args["slug"].(string)), true
 	case "Mutation.createArticle":
 		if e.ComplexityRoot.Mutation.CreateArticle == nil {
 			break
@@ -692,6 +736,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTag(childComplexity, args["input"].(model.CreateTagInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.CreateWebhookInput)), true
+	case "Mutation.disableWebhook":
+		if e.ComplexityRoot.Mutation.DisableWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.pinRelated":
 		if e.ComplexityRoot.Mutation.PinRelated == nil {
 			break
@@ -846,6 +912,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Category(childComplexity, args["slug"].(string)), true
 
+	case "Query.mostRead":
+		if e.ComplexityRoot.Query.MostRead == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mostRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MostRead(childComplexity, args["period"].(*news.Period), args["category"].(*string), args["first"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -896,6 +973,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -1036,6 +1119,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Viewer.Role(childComplexity), true
 
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.deliveries":
+		if e.ComplexityRoot.Webhook.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Webhook_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Webhook.Deliveries(childComplexity, args["first"].(*int)), true
+	case "Webhook.disabled":
+		if e.ComplexityRoot.Webhook.Disabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Disabled(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.url":
+		if e.ComplexityRoot.Webhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.URL(childComplexity), true
+
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.event":
+		if e.ComplexityRoot.WebhookDelivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Event(childComplexity), true
+	case "WebhookDelivery.eventId":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatus":
+		if e.ComplexityRoot.WebhookDelivery.LastStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatus(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
+	case "WebhookPayload.secret":
+		if e.ComplexityRoot.WebhookPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookPayload.Secret(childComplexity), true
+	case "WebhookPayload.webhook":
+		if e.ComplexityRoot.WebhookPayload.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookPayload.Webhook(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1050,6 +1243,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateAuthorInput", ec.unmarshalInputCreateAuthorInput),
 			graphql.NewInputUnmarshaler("CreateCategoryInput", ec.unmarshalInputCreateCategoryInput),
 			graphql.NewInputUnmarshaler("CreateTagInput", ec.unmarshalInputCreateTagInput),
+			graphql.NewInputUnmarshaler("CreateWebhookInput", ec.unmarshalInputCreateWebhookInput),
 			graphql.NewInputUnmarshaler("ImageInput", ec.unmarshalInputImageInput),
 			graphql.NewInputUnmarshaler("UpdateArticleInput", ec.unmarshalInputUpdateArticleInput),
 			graphql.NewInputUnmarshaler("UpdateAuthorInput", ec.unmarshalInputUpdateAuthorInput),
@@ -1198,6 +1392,58 @@ type Query {
 
   "Who the request's API key belongs to; null without a key."
   viewer: Viewer
+
+  """
+  The published stories read most in the last 24 hours (DAY), 7 days or 30
+  days, best first; within a category (slug, sub-categories included) if
+  given. first is 1..50.
+  """
+  mostRead(period: MostReadPeriod = DAY, category: String, first: Int = 10): [Article!]!
+
+  "Partner webhooks and their recent deliveries (admin)."
+  webhooks: [Webhook!]!
+}
+
+"A most-read window."
+enum MostReadPeriod {
+  DAY
+  WEEK
+  MONTH
+}
+
+"A partner endpoint told of every publish, update and unpublish."
+type Webhook implements Node {
+  id: ID!
+  url: String!
+  createdAt: DateTime!
+  disabled: Boolean!
+  "The newest deliveries first."
+  deliveries(first: Int = 20): [WebhookDelivery!]!
+}
+
+"One event on its way to one webhook."
+type WebhookDelivery {
+  id: ID!
+  "The event's id (the same for every webhook): receivers dedupe by it."
+  eventId: String!
+  "article.published, article.updated or article.unpublished."
+  event: String!
+  status: DeliveryStatus!
+  attempts: Int!
+  createdAt: DateTime!
+  "When the next try is due; null once done."
+  nextAttemptAt: DateTime
+  deliveredAt: DateTime
+  "The receiver's last HTTP status, 0 when it did not answer."
+  lastStatus: Int!
+  lastError: String!
+}
+
+enum DeliveryStatus {
+  PENDING
+  DELIVERED
+  "Given up after the last retry."
+  FAILED
 }
 
 """
@@ -1239,6 +1485,31 @@ type Mutation {
   createAuthor(input: CreateAuthorInput!): AuthorPayload!
   updateAuthor(id: ID!, input: UpdateAuthorInput!): AuthorPayload!
   createTag(input: CreateTagInput!): TagPayload!
+
+  "Counts one view of a published story (no key needed); views are batched, so most-read lists lag by seconds."
+  countView(slug: String!): Boolean!
+
+  """
+  Registers a partner webhook (admin). Deliveries are JSON POSTs signed with
+  the secret (given, or generated and returned once here): header
+  Newsdesk-Signature is v1=hex(HMAC-SHA256(secret, "<Newsdesk-Timestamp>.<body>")).
+  """
+  createWebhook(input: CreateWebhookInput!): WebhookPayload!
+  "Stops deliveries to a webhook (admin); its history stays."
+  disableWebhook(id: ID!): WebhookPayload!
+}
+
+input CreateWebhookInput {
+  "An absolute http(s) URL."
+  url: String!
+  "At least 16 bytes; generated when left out."
+  secret: String
+}
+
+type WebhookPayload {
+  webhook: Webhook!
+  "The signing secret: only in createWebhook's answer."
+  secret: String
 }
 
 input CreateArticleInput {
@@ -1853,6 +2124,58 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "url":
+		return ec.fieldContext_Webhook_url(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "disabled":
+		return ec.fieldContext_Webhook_disabled(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_Webhook_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "eventId":
+		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
+	case "event":
+		return ec.fieldContext_WebhookDelivery_event(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	case "lastStatus":
+		return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "webhook":
+		return ec.fieldContext_WebhookPayload_webhook(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

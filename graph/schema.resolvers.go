@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/newsdesk/newsdesk/graph/model"
@@ -287,6 +288,55 @@ func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagI
 	return &model.TagPayload{Tag: t}, nil
 }
 
+// CountView is the resolver for the countView field.
+func (r *mutationResolver) CountView(ctx context.Context, slug string) (bool, error) {
+	a, err := r.Store.ArticleBySlug(ctx, slug)
+	if err != nil {
+		return false, err
+	}
+	r.Views.Add(a.ID)
+	return true, nil
+}
+
+// CreateWebhook is the resolver for the createWebhook field.
+func (r *mutationResolver) CreateWebhook(ctx context.Context, input model.CreateWebhookInput) (*model.WebhookPayload, error) {
+	if err := news.Require(ctx, news.RoleAdmin); err != nil {
+		return nil, err
+	}
+	w := &news.Webhook{URL: input.URL, Secret: deref(input.Secret)}
+	if w.Secret == "" {
+		w.Secret = news.NewSecret()
+	}
+	if err := r.Hooks.CreateWebhook(ctx, w); err != nil {
+		return nil, err
+	}
+	return &model.WebhookPayload{Webhook: w, Secret: &w.Secret}, nil
+}
+
+// DisableWebhook is the resolver for the disableWebhook field.
+func (r *mutationResolver) DisableWebhook(ctx context.Context, id string) (*model.WebhookPayload, error) {
+	if err := news.Require(ctx, news.RoleAdmin); err != nil {
+		return nil, err
+	}
+	n, err := parseID(news.KindWebhook, "id", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Hooks.DisableWebhook(ctx, n); err != nil {
+		return nil, err
+	}
+	hooks, err := r.Hooks.Webhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hooks {
+		if h.ID == n {
+			return &model.WebhookPayload{Webhook: h}, nil
+		}
+	}
+	return nil, news.Errorf(news.ENOTFOUND, "no webhook %s", id)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	return r.node(ctx, id)
@@ -413,6 +463,23 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return &model.Viewer{Name: p.Name, Role: string(p.Role)}, nil
 }
 
+// MostRead is the resolver for the mostRead field.
+func (r *queryResolver) MostRead(ctx context.Context, period *news.Period, category *string, first *int) ([]*news.Article, error) {
+	n := deref(first)
+	if n < 1 || n > news.MaxMostRead {
+		return nil, news.Invalid("first", "must be between 1 and %d, got %d", news.MaxMostRead, n)
+	}
+	return news.MostReadArticles(ctx, r.Store, r.ViewStore, deref(period), deref(category), n, r.now())
+}
+
+// Webhooks is the resolver for the webhooks field.
+func (r *queryResolver) Webhooks(ctx context.Context) ([]*news.Webhook, error) {
+	if err := news.Require(ctx, news.RoleAdmin); err != nil {
+		return nil, err
+	}
+	return r.Hooks.Webhooks(ctx)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.SearchConnection) (int, error) {
 	return r.Searcher.Count(ctx, obj.Request)
@@ -426,6 +493,30 @@ func (r *tagResolver) ID(ctx context.Context, obj *news.Tag) (string, error) {
 // Articles is the resolver for the articles field.
 func (r *tagResolver) Articles(ctx context.Context, obj *news.Tag, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
 	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Tag = obj.Slug }))
+}
+
+// ID is the resolver for the id field.
+func (r *webhookResolver) ID(ctx context.Context, obj *news.Webhook) (string, error) {
+	return news.NodeID(news.KindWebhook, obj.ID), nil
+}
+
+// Disabled is the resolver for the disabled field.
+func (r *webhookResolver) Disabled(ctx context.Context, obj *news.Webhook) (bool, error) {
+	return !obj.DisabledAt.IsZero(), nil
+}
+
+// Deliveries is the resolver for the deliveries field.
+func (r *webhookResolver) Deliveries(ctx context.Context, obj *news.Webhook, first *int) ([]*news.Delivery, error) {
+	n := deref(first)
+	if n < 1 || n > news.MaxPageSize {
+		return nil, news.Invalid("first", "must be between 1 and %d, got %d", news.MaxPageSize, n)
+	}
+	return r.Hooks.Deliveries(ctx, obj.ID, n)
+}
+
+// ID is the resolver for the id field.
+func (r *webhookDeliveryResolver) ID(ctx context.Context, obj *news.Delivery) (string, error) {
+	return strconv.FormatInt(obj.ID, 10), nil
 }
 
 // Article returns ArticleResolver implementation.
@@ -454,6 +545,12 @@ func (r *Resolver) SearchConnection() SearchConnectionResolver { return &searchC
 // Tag returns TagResolver implementation.
 func (r *Resolver) Tag() TagResolver { return &tagResolver{r} }
 
+// Webhook returns WebhookResolver implementation.
+func (r *Resolver) Webhook() WebhookResolver { return &webhookResolver{r} }
+
+// WebhookDelivery returns WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
 type (
 	articleResolver           struct{ *Resolver }
 	articleConnectionResolver struct{ *Resolver }
@@ -463,4 +560,6 @@ type (
 	queryResolver             struct{ *Resolver }
 	searchConnectionResolver  struct{ *Resolver }
 	tagResolver               struct{ *Resolver }
+	webhookResolver           struct{ *Resolver }
+	webhookDeliveryResolver   struct{ *Resolver }
 )

@@ -5,9 +5,11 @@
 //	newsdesk seed    [--db newsdesk.db] (--demo | --synthetic N [--seed S])
 //	newsdesk reindex [--db newsdesk.db]
 //	newsdesk keys    create --role ROLE --name NAME | list | revoke ID  [--db newsdesk.db]
+//	newsdesk webhooks add --url URL [--secret S] | list | disable ID | deliveries ID  [--db newsdesk.db]
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
-// NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE.
+// NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
+// NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME.
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +32,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/viewcount"
+	"github.com/newsdesk/newsdesk/internal/webhook"
 )
 
 func main() {
@@ -50,6 +55,7 @@ commands:
   seed     load demo content or a synthetic corpus
   reindex  rebuild the search index and the related lists (repair, or after a bulk load)
   keys     create, list and revoke API keys
+  webhooks add, list and disable partner webhooks; show deliveries
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -71,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return reindex(ctx, args[1:], stdout, stderr)
 	case "keys":
 		return keys(ctx, args[1:], stdout, stderr)
+	case "webhooks":
+		return webhooks(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -128,10 +136,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", envBool("NEWSDESK_DEMO"), "load the demo content into an empty database (env NEWSDESK_DEMO)")
 	production := fs.Bool("production", envBool("NEWSDESK_PRODUCTION"), "production mode: no GraphiQL, no introspection (env NEWSDESK_PRODUCTION)")
 	pepper := pepperFlags(fs)
+	publicURL := fs.String("public-url", env("NEWSDESK_PUBLIC_URL", "http://localhost:8080"), "the site's public base URL, for links in feeds and sitemaps (env NEWSDESK_PUBLIC_URL)")
+	siteName := fs.String("site-name", env("NEWSDESK_SITE_NAME", "newsdesk"), "the site's name, for feeds and the news sitemap (env NEWSDESK_SITE_NAME)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if !news.IsWebURL(*publicURL) {
+		return fmt.Errorf("serve: --public-url %q is not an absolute http(s) URL", *publicURL)
+	}
 
 	start := time.Now()
 	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
@@ -156,10 +169,36 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := server.New(server.Config{Store: db, Keys: auth.New(db, pep), Logger: log, Dev: !*production})
+	views := viewcount.New(db, nil)
+	srv := server.New(server.Config{
+		Store: db, Keys: auth.New(db, pep), Views: views, Logger: log, Dev: !*production,
+		PublicURL: *publicURL, SiteName: *siteName,
+	})
+
+	// Background work: view counts flushed every 10 s, webhook deliveries.
+	// Both stop with the server; the views counted last are flushed after.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		views.Run(work, 10*time.Second, func(err error) { log.Error("flush views", "err", err) })
+	}()
+	go func() {
+		defer wg.Done()
+		(&webhook.Deliverer{Store: db, Logger: log}).Run(work)
+	}()
+
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath, "production", *production,
 		"startup", time.Since(start).String())
-	return srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ln)
+	stopWork()
+	wg.Wait()
+	if ferr := views.Flush(context.Background()); ferr != nil {
+		log.Error("flush views", "err", ferr)
+		err = errors.Join(err, ferr)
+	}
+	return err
 }
 
 // openDB parses the flags of a command whose only flag is --db, and opens
@@ -351,4 +390,95 @@ func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, keysUsage)
 	return fmt.Errorf("unknown keys command %q", args[0])
+}
+
+const webhooksUsage = `usage:
+  newsdesk webhooks add --url URL [--secret SECRET] [--db FILE]
+  newsdesk webhooks list [--db FILE]
+  newsdesk webhooks disable [--db FILE] ID
+  newsdesk webhooks deliveries [--db FILE] ID
+`
+
+// webhooks manages partner webhooks. add prints the signing secret alone
+// on its last line.
+func webhooks(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, webhooksUsage)
+		return flag.ErrHelp
+	}
+	fs := newFlags("webhooks "+args[0], stderr)
+	dbPath := dbFlag(fs)
+	url := fs.String("url", "", "add: the partner's endpoint")
+	secret := fs.String("secret", "", "add: the signing secret (default: generated)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	idArg := func() (int64, error) {
+		if fs.NArg() != 1 {
+			return 0, fmt.Errorf("webhooks %s: give one webhook ID", args[0])
+		}
+		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("webhooks %s: %q is not a webhook ID", args[0], fs.Arg(0))
+		}
+		return id, nil
+	}
+	switch args[0] {
+	case "add", "list", "disable", "deliveries":
+	default:
+		fmt.Fprint(stderr, webhooksUsage)
+		return fmt.Errorf("unknown webhooks command %q", args[0])
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch args[0] {
+	case "add":
+		w := &news.Webhook{URL: *url, Secret: *secret}
+		if w.Secret == "" {
+			w.Secret = news.NewSecret()
+		}
+		if err := db.CreateWebhook(ctx, w); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "webhook %d -> %s; its signing secret:\n%s\n", w.ID, w.URL, w.Secret)
+	case "list":
+		list, err := db.Webhooks(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%-5s %-8s %-25s %s\n", "ID", "STATE", "CREATED", "URL")
+		for _, w := range list {
+			state := "active"
+			if !w.DisabledAt.IsZero() {
+				state = "disabled"
+			}
+			fmt.Fprintf(stdout, "%-5d %-8s %-25s %s\n", w.ID, state, w.CreatedAt.Format(time.RFC3339), w.URL)
+		}
+	case "disable":
+		id, err := idArg()
+		if err != nil {
+			return err
+		}
+		if err := db.DisableWebhook(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "webhook %d disabled\n", id)
+	case "deliveries":
+		id, err := idArg()
+		if err != nil {
+			return err
+		}
+		list, err := db.Deliveries(ctx, id, 50)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%-7s %-20s %-9s %-8s %-6s %s\n", "ID", "EVENT", "STATUS", "ATTEMPTS", "HTTP", "ERROR")
+		for _, d := range list {
+			fmt.Fprintf(stdout, "%-7d %-20s %-9s %-8d %-6d %s\n", d.ID, d.Event, d.Status, d.Attempts, d.LastStatus, d.LastError)
+		}
+	}
+	return nil
 }

@@ -192,3 +192,33 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhooksCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "site.db")
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"webhooks", "add", "--db", db, "--url", "https://doitac.example.vn/hook"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if secret := lines[len(lines)-1]; !strings.HasPrefix(secret, "whsec_") {
+		t.Errorf("last line of webhooks add = %q, want the secret", secret)
+	}
+	if err := run(ctx, []string{"webhooks", "add", "--db", db, "--url", "ftp://x"}, io.Discard, io.Discard); err == nil {
+		t.Error("a non-http URL was accepted")
+	}
+	out.Reset()
+	if err := run(ctx, []string{"webhooks", "disable", "--db", db, "1"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"webhooks", "list", "--db", db}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "disabled") || !strings.Contains(out.String(), "https://doitac.example.vn/hook") {
+		t.Errorf("webhooks list = %s", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"webhooks", "deliveries", "--db", db, "1"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "STATUS") {
+		t.Errorf("webhooks deliveries: %v %s", err, out.String())
+	}
+}

@@ -98,6 +98,13 @@ type CreateTagInput struct {
 	Slug *string `json:"slug,omitempty"`
 }
 
+type CreateWebhookInput struct {
+	// An absolute http(s) URL.
+	URL string `json:"url"`
+	// At least 16 bytes; generated when left out.
+	Secret *string `json:"secret,omitempty"`
+}
+
 type ImageInput struct {
 	// An absolute http(s) URL.
 	URL     string  `json:"url"`
@@ -197,4 +204,10 @@ type Viewer struct {
 	Name string `json:"name"`
 	// reader, partner, editor or admin.
 	Role string `json:"role"`
+}
+
+type WebhookPayload struct {
+	Webhook *news.Webhook `json:"webhook"`
+	// The signing secret: only in createWebhook's answer.
+	Secret *string `json:"secret,omitempty"`
 }

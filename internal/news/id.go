@@ -15,6 +15,7 @@ const (
 	KindAuthor   Kind = "Author"
 	KindCategory Kind = "Category"
 	KindTag      Kind = "Tag"
+	KindWebhook  Kind = "Webhook"
 )
 
 // NodeID returns the opaque global id of the node of kind k with id id.
@@ -42,7 +43,7 @@ func ParseNodeID(s string) (Kind, int64, error) {
 		return "", 0, bad
 	}
 	switch k := Kind(kind); k {
-	case KindArticle, KindAuthor, KindCategory, KindTag:
+	case KindArticle, KindAuthor, KindCategory, KindTag, KindWebhook:
 		return k, id, nil
 	}
 	return "", 0, bad

@@ -111,6 +111,8 @@ type Store interface {
 	Reader
 	Writer
 	KeyStore
+	WebhookStore
+	ViewStore
 }
 
 // Clock returns the current time; stores take one so that tests can move

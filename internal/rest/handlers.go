@@ -257,3 +257,37 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, out)
 	return nil
 }
+
+func (h *handler) mostRead(w http.ResponseWriter, r *http.Request) error {
+	p := &params{q: r.URL.Query()}
+	n, fs := p.limit(10, news.MaxMostRead), p.fields()
+	period := news.Period(strings.ToUpper(p.q.Get("period")))
+	if period == "" {
+		period = news.PeriodDay
+	}
+	if p.err != nil {
+		return p.err
+	}
+	list, err := news.MostReadArticles(r.Context(), h.cfg.Store, h.cfg.ViewStore, period, p.q.Get("category"), n, h.cfg.Now())
+	if err != nil {
+		return err
+	}
+	items, err := h.views(r, h.cfg.Store, list, fs)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, List{Items: items})
+	return nil
+}
+
+// countView counts a view of a published story; views are batched, so the
+// answer is 202 Accepted.
+func (h *handler) countView(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.cfg.Store.ArticleBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	h.cfg.Views.Add(a.ID)
+	WriteJSON(w, http.StatusAccepted, map[string]bool{"accepted": true})
+	return nil
+}

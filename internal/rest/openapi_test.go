@@ -49,7 +49,19 @@ func TestOpenAPIConformance(t *testing.T) {
 	// check sends one request and validates both it and its response.
 	check := func(method, target string, header http.Header, wantStatus int) {
 		t.Helper()
-		resp, body := e.Get(t, target, "", header)
+		var resp *http.Response
+		var body []byte
+		if method == http.MethodGet {
+			resp, body = e.Get(t, target, "", header)
+		} else {
+			r, err := http.Post(e.Srv.URL+target, "application/json", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(r.Body)
+			r.Body.Close()
+			resp = r
+		}
 		if resp.StatusCode != wantStatus {
 			t.Errorf("GET %s: %d %.200s, want %d", target, resp.StatusCode, body, wantStatus)
 			return
@@ -80,10 +92,16 @@ func TestOpenAPIConformance(t *testing.T) {
 
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
-	if len(paths) != 9 {
-		t.Errorf("%d paths in the document, want 9", len(paths))
+	if len(paths) != 11 {
+		t.Errorf("%d paths in the document, want 11", len(paths))
 	}
 	for _, p := range paths {
+		if post := doc.Paths.Value(p).Post; post != nil {
+			target := strings.ReplaceAll(p, "{slug}", seedSlug)
+			check(http.MethodPost, target, nil, 202)
+			check(http.MethodPost, strings.ReplaceAll(p, "{slug}", "khong-co-trang-nay"), nil, 404)
+			continue
+		}
 		op := doc.Paths.Value(p).Get
 		if op == nil {
 			t.Errorf("%s: no GET", p)

@@ -21,7 +21,10 @@ type Config struct {
 	Store    news.Reader
 	Writer   news.Writer // editors' previews
 	Searcher *news.Searcher
-	Logger   *slog.Logger
+	// ViewStore and Views serve most-read lists and count views.
+	ViewStore news.ViewStore
+	Views     news.ViewCounter
+	Logger    *slog.Logger
 	// RequestID returns the id of the request ctx belongs to.
 	RequestID func(ctx context.Context) string
 	// Now tells scheduled from published. Default time.Now.
@@ -52,6 +55,8 @@ func NewHandler(cfg Config) http.Handler {
 		"GET /v1/authors/{slug}":          h.author,
 		"GET /v1/tags/{slug}":             h.tag,
 		"GET /v1/search":                  h.search,
+		"GET /v1/most-read":               h.mostRead,
+		"POST /v1/articles/{slug}/views":  h.countView,
 		"GET /v1/openapi.json":            h.openapi,
 	} {
 		mux.HandleFunc(pattern, h.serve(fn))

@@ -30,6 +30,8 @@ type Store interface {
 	news.Reader
 	news.SearchStore
 	news.Writer
+	news.WebhookStore
+	news.ViewStore
 	Ping(ctx context.Context) error
 }
 
@@ -37,7 +39,9 @@ type Store interface {
 type Config struct {
 	Store Store
 	// Keys authenticates API keys.
-	Keys   *auth.Keyring
+	Keys *auth.Keyring
+	// Views counts article views (its owner flushes it to the store).
+	Views  news.ViewCounter
 	Logger *slog.Logger
 	// Now is the clock that tells scheduled from published. Default time.Now.
 	Now news.Clock
@@ -82,6 +86,9 @@ func New(cfg Config) *Server {
 	gql := graph.NewHandler(graph.Options{
 		Store:         cfg.Store,
 		Writer:        cfg.Store,
+		Webhooks:      cfg.Store,
+		ViewStore:     cfg.Store,
+		Views:         cfg.Views,
 		Now:           cfg.Now,
 		Introspection: cfg.Dev,
 		Logger:        cfg.Logger,
@@ -93,6 +100,8 @@ func New(cfg Config) *Server {
 		Store:     cfg.Store,
 		Writer:    cfg.Store,
 		Searcher:  &news.Searcher{Store: cfg.Store, Now: cfg.Now},
+		ViewStore: cfg.Store,
+		Views:     cfg.Views,
 		Logger:    cfg.Logger,
 		RequestID: RequestID,
 		Now:       cfg.Now,

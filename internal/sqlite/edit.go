@@ -94,7 +94,7 @@ func (db *DB) ArchiveArticle(ctx context.Context, id int64, expected time.Time) 
 // it loads the article whatever its status, checks it is at the version
 // expected, lets change modify a copy, validates it, keeps the version it
 // replaces as a revision, and stores it with its links, search index
-// entries and the related lists around it. A change that changes nothing
+// entries, the related lists around it and the partners' webhook events. A change that changes nothing
 // writes nothing.
 func (db *DB) editArticle(ctx context.Context, id int64, expected time.Time, action string, change func(*sql.Tx, *news.Article) error) (*news.Article, error) {
 	var out *news.Article
@@ -146,6 +146,11 @@ func (db *DB) editArticle(ctx context.Context, id int64, expected time.Time, act
 		defer w.close()
 		if err := w.update(ctx, old, &a, oldKey); err != nil {
 			return err
+		}
+		if typ := news.ChangeEvent(old, &a); typ != "" {
+			if err := db.enqueueEvent(ctx, tx, typ, &a); err != nil {
+				return err
+			}
 		}
 		if old.Status == news.StatusPublished || a.Status == news.StatusPublished {
 			if err := refreshRelatedAround(ctx, tx, a.ID); err != nil {

@@ -66,6 +66,8 @@ func TestQueryPlans(t *testing.T) {
 		`SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
 		revisionsSQL,
 		stubsByIDSQL,
+		deliveriesSQL,
+		dueDeliveriesSQL,
 		recentStubSQL,
 		keyHashSQL,
 		relatedSQL,

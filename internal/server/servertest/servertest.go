@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
+	"github.com/newsdesk/newsdesk/internal/viewcount"
 )
 
 // Clock is a test clock that moves only when told.
@@ -52,6 +53,8 @@ type Env struct {
 	Clock *Clock
 	// Keys holds a key for every role.
 	Keys map[news.Role]string
+	// Views counts views; tests flush it when they want them stored.
+	Views *viewcount.Counter
 }
 
 // Pepper is the tests' API key pepper.
@@ -69,11 +72,12 @@ func Start(tb testing.TB) *Env {
 func StartWith(tb testing.TB, db *sqlite.DB, c *Clock) *Env {
 	tb.Helper()
 	keyring := auth.New(db, Pepper)
-	s := server.New(server.Config{Store: db, Keys: keyring, Now: c.Now, Dev: true,
+	views := viewcount.New(db, c.Now)
+	s := server.New(server.Config{Store: db, Keys: keyring, Views: views, Now: c.Now, Dev: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv := httptest.NewServer(s.Handler())
 	tb.Cleanup(srv.Close)
-	e := &Env{DB: db, Srv: srv, Clock: c, Keys: map[news.Role]string{}}
+	e := &Env{DB: db, Srv: srv, Clock: c, Keys: map[news.Role]string{}, Views: views}
 	for _, role := range news.Roles {
 		token, _, err := keyring.Create(context.Background(), "test "+string(role), role)
 		if err != nil {

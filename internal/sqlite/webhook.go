@@ -1,0 +1,219 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// CreateWebhook implements news.WebhookStore.
+func (db *DB) CreateWebhook(ctx context.Context, w *news.Webhook) error {
+	if err := w.Prepare(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.now()
+		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (url, secret, created_at) VALUES (?, ?, ?)`, w.URL, w.Secret, now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		w.ID, err = res.LastInsertId()
+		w.CreatedAt = db.timeOf(now.UnixMilli())
+		return err
+	})
+}
+
+func (db *DB) scanWebhook(s scanner) (*news.Webhook, error) {
+	var w news.Webhook
+	var created int64
+	var disabled sql.NullInt64
+	if err := s.Scan(&w.ID, &w.URL, &w.Secret, &created, &disabled); err != nil {
+		return nil, err
+	}
+	w.CreatedAt = db.timeOf(created)
+	if disabled.Valid {
+		w.DisabledAt = db.timeOf(disabled.Int64)
+	}
+	return &w, nil
+}
+
+// Webhooks implements news.WebhookStore.
+func (db *DB) Webhooks(ctx context.Context) ([]*news.Webhook, error) {
+	return collect(ctx, db, db.scanWebhook, `SELECT id, url, secret, created_at, disabled_at FROM webhooks ORDER BY id`)
+}
+
+// DisableWebhook implements news.WebhookStore.
+func (db *DB) DisableWebhook(ctx context.Context, id int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?`, db.nowMillis(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return news.Errorf(news.ENOTFOUND, "no webhook %s", news.NodeID(news.KindWebhook, id))
+		}
+		return nil
+	})
+}
+
+const deliveryCols = `id, webhook_id, event_id, event, payload, created_at, status, attempts, next_attempt_at, delivered_at, last_status, last_error`
+
+func (db *DB) scanDelivery(s scanner) (*news.Delivery, error) {
+	var d news.Delivery
+	var created int64
+	var next, delivered sql.NullInt64
+	var payload string
+	if err := s.Scan(&d.ID, &d.WebhookID, &d.EventID, &d.Event, &payload, &created, &d.Status, &d.Attempts,
+		&next, &delivered, &d.LastStatus, &d.LastError); err != nil {
+		return nil, err
+	}
+	d.Payload = []byte(payload)
+	d.CreatedAt = db.timeOf(created)
+	if next.Valid {
+		d.NextAttemptAt = db.timeOf(next.Int64)
+	}
+	if delivered.Valid {
+		d.DeliveredAt = db.timeOf(delivered.Int64)
+	}
+	return &d, nil
+}
+
+// deliveriesSQL and dueDeliveriesSQL read the outbox.
+const (
+	deliveriesSQL    = `SELECT ` + deliveryCols + ` FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`
+	dueDeliveriesSQL = `SELECT ` + deliveryCols + ` FROM webhook_deliveries d
+		WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= ?
+		AND (SELECT disabled_at FROM webhooks w WHERE w.id = d.webhook_id) IS NULL
+		AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.status = 'PENDING'
+			AND e.webhook_id = d.webhook_id AND e.article_id = d.article_id AND e.id < d.id)
+		ORDER BY d.next_attempt_at, d.id LIMIT ?`
+)
+
+// Deliveries implements news.WebhookStore.
+func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*news.Delivery, error) {
+	return collect(ctx, db, db.scanDelivery, deliveriesSQL, webhookID, limit)
+}
+
+// DueDeliveries implements news.WebhookStore. It reads through the writer:
+// the deliverer must see its own last writes.
+func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*news.Delivery, error) {
+	rows, err := db.w.QueryContext(ctx, dueDeliveriesSQL, now.UnixMilli(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*news.Delivery
+	for rows.Next() {
+		d, err := db.scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// RecordAttempt implements news.WebhookStore.
+func (db *DB) RecordAttempt(ctx context.Context, id int64, a news.Attempt) error {
+	status, next, delivered := news.DeliveryPending, any(nil), any(nil)
+	switch {
+	case a.OK:
+		status, delivered = news.DeliveryDelivered, a.At.UnixMilli()
+	case a.Retry.IsZero():
+		status = news.DeliveryFailed
+	default:
+		next = a.Retry.UnixMilli()
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?,
+			delivered_at = ?, last_status = ?, last_error = ? WHERE id = ?`,
+			string(status), next, delivered, a.Status, a.Error, id)
+		return err
+	})
+}
+
+// enqueueEvent writes the event of an editorial change into the outbox of
+// every active webhook, inside the change's transaction.
+func (db *DB) enqueueEvent(ctx context.Context, tx *sql.Tx, typ string, a *news.Article) error {
+	now := db.now()
+	e := news.NewEvent(typ, a, db.timeOf(now.UnixMilli()))
+	_, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, article_id, event_id, event, payload, created_at, next_attempt_at)
+		SELECT id, ?5, ?1, ?2, ?3, ?4, ?4 FROM webhooks WHERE disabled_at IS NULL`,
+		e.ID, e.Type, string(e.JSON()), now.UnixMilli(), a.ID)
+	return err
+}
+
+// hour and day buckets of view counts.
+func hourOf(t time.Time) int64 { return t.Unix() / 3600 }
+func dayOf(t time.Time) int64  { return t.Unix() / 86400 }
+
+// AddViews implements news.ViewStore: one transaction per flush, and
+// buckets past their use are pruned in it.
+func (db *DB) AddViews(ctx context.Context, counts map[int64]int, at time.Time) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		hourly, err := tx.PrepareContext(ctx, `INSERT INTO article_views_hourly (hour, article_id, views)
+			SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)
+			ON CONFLICT (hour, article_id) DO UPDATE SET views = views + excluded.views`)
+		if err != nil {
+			return err
+		}
+		defer hourly.Close()
+		daily, err := tx.PrepareContext(ctx, `INSERT INTO article_views_daily (day, article_id, views)
+			SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)
+			ON CONFLICT (day, article_id) DO UPDATE SET views = views + excluded.views`)
+		if err != nil {
+			return err
+		}
+		defer daily.Close()
+		for id, n := range counts {
+			if _, err := hourly.ExecContext(ctx, hourOf(at), id, n); err != nil {
+				return err
+			}
+			if _, err := daily.ExecContext(ctx, dayOf(at), id, n); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM article_views_hourly WHERE hour < ?`, hourOf(at)-48); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM article_views_daily WHERE day < ?`, dayOf(at)-400)
+		return err
+	})
+}
+
+// mostReadSQL sums a window of buckets; %s is the table and its bucket
+// column. The ?3 category slug may be empty.
+const mostReadSQL = `SELECT v.article_id FROM %s v JOIN articles a ON a.id = v.article_id
+	WHERE v.%s >= ?1 AND a.status = 'published' AND a.published_at <= ?2
+	AND (?3 = '' OR EXISTS (SELECT 1 FROM article_categories x
+		WHERE x.category_id = (SELECT id FROM categories WHERE slug = ?3) AND x.article_id = v.article_id))
+	GROUP BY v.article_id ORDER BY SUM(v.views) DESC, v.article_id DESC LIMIT ?4`
+
+// MostRead implements news.ViewStore: hourly buckets for a window of up to
+// two days, daily ones beyond.
+func (db *DB) MostRead(ctx context.Context, since time.Time, category string, limit int) ([]int64, error) {
+	q, from := fmt.Sprintf(mostReadSQL, "article_views_daily", "day"), dayOf(since)
+	if db.now().Sub(since) <= 48*time.Hour {
+		q, from = fmt.Sprintf(mostReadSQL, "article_views_hourly", "hour"), hourOf(since)
+	}
+	rows, err := db.query(ctx, q, from, db.nowMillis(), category, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
