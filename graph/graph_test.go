@@ -42,7 +42,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Introspection: true}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}
 }

@@ -32,8 +32,19 @@ type Options struct {
 	Views     news.ViewCounter
 	// Now is the clock that tells scheduled from published. Default time.Now.
 	Now news.Clock
-	// Introspection allows schema introspection (development tools).
-	Introspection bool
+	// Dev allows schema introspection and "did you mean" suggestions
+	// (development tools); production turns both off.
+	Dev bool
+	// Limits bound each operation's cost, depth, aliases and tokens.
+	Limits Limits
+	// Charge debits an operation's cost from its client's rate limit
+	// (nil: no rate limit).
+	Charge func(ctx context.Context, cost int) error
+	// Observe hears of every operation with its cost (metrics).
+	Observe func(ctx context.Context, opCtx *graphql.OperationContext, cost int)
+	// AllowList, when set, serves only the queries registered in it to
+	// clients below the editor role.
+	AllowList news.QueryStore
 	// Logger receives internal errors, which clients see only as
 	// "internal error" with the request id.
 	Logger *slog.Logger
@@ -58,13 +69,28 @@ func NewHandler(cfg Options) http.Handler {
 		Store: cfg.Store, Writer: cfg.Writer, Searcher: &news.Searcher{Store: cfg.Store, Now: cfg.Now},
 		Hooks: cfg.Webhooks, ViewStore: cfg.ViewStore, Views: cfg.Views, Now: cfg.Now,
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver}))
+	cfg.Limits.defaults()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: complexity()}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if cfg.Introspection {
+	srv.SetParserTokenLimit(cfg.Limits.Tokens)
+	if cfg.Dev {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
 	}
+	if cfg.AllowList != nil {
+		srv.Use(&allowList{store: cfg.AllowList})
+	}
+	// Automatic persisted queries (Apollo's protocol): a client sends the
+	// hash alone, and the query only when told PersistedQueryNotFound. A
+	// cache per process is right with several replicas too: a miss costs
+	// one resend.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
+	srv.Use(shapeLimit{depth: cfg.Limits.Depth, aliases: cfg.Limits.Aliases})
+	srv.Use(costCharge{observe: cfg.Observe, charge: cfg.Charge})
 	srv.SetErrorPresenter(errorPresenter(cfg))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "graphql panic", "panic", p, "request_id", cfg.RequestID(ctx))

@@ -6,10 +6,15 @@
 //	newsdesk reindex [--db newsdesk.db]
 //	newsdesk keys    create --role ROLE --name NAME | list | revoke ID  [--db newsdesk.db]
 //	newsdesk webhooks add --url URL [--secret S] | list | disable ID | deliveries ID  [--db newsdesk.db]
+//	newsdesk queries add --file Q.graphql [--name N] | list  [--db newsdesk.db]
+//	newsdesk backup  --db newsdesk.db --out backup.db
+//	newsdesk restore --db newsdesk.db --from backup.db
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
-// NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME.
+// NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME, NEWSDESK_RATE_LIMIT,
+// NEWSDESK_CORS_ORIGINS, NEWSDESK_TRUSTED_PROXIES, NEWSDESK_GRAPHQL_ALLOWLIST,
+// NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT.
 package main
 
 import (
@@ -23,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -30,6 +36,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/demo"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/ratelimit"
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/viewcount"
@@ -56,6 +63,9 @@ commands:
   reindex  rebuild the search index and the related lists (repair, or after a bulk load)
   keys     create, list and revoke API keys
   webhooks add, list and disable partner webhooks; show deliveries
+  queries  register GraphQL queries for the allow-list (serve --graphql-allowlist)
+  backup   write an online, consistent, checked copy of the database
+  restore  put a backup in place of the database (server stopped)
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -79,6 +89,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return keys(ctx, args[1:], stdout, stderr)
 	case "webhooks":
 		return webhooks(ctx, args[1:], stdout, stderr)
+	case "queries":
+		return queries(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restore(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -93,6 +109,26 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envDuration reads a duration environment variable, def when unset or
+// unreadable.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
+// splitList splits a comma-separated list, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 // envBool reads a boolean environment variable ("1", "true"...).
@@ -138,8 +174,28 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	pepper := pepperFlags(fs)
 	publicURL := fs.String("public-url", env("NEWSDESK_PUBLIC_URL", "http://localhost:8080"), "the site's public base URL, for links in feeds and sitemaps (env NEWSDESK_PUBLIC_URL)")
 	siteName := fs.String("site-name", env("NEWSDESK_SITE_NAME", "newsdesk"), "the site's name, for feeds and the news sitemap (env NEWSDESK_SITE_NAME)")
+	rateLimit := fs.String("rate-limit", env("NEWSDESK_RATE_LIMIT", ""), "on|off: rate limits per key and IP (env NEWSDESK_RATE_LIMIT; default on with --production, off without)")
+	corsOrigins := fs.String("cors-origins", env("NEWSDESK_CORS_ORIGINS", ""), "comma-separated origins allowed to send API keys from a browser, i.e. to write (env NEWSDESK_CORS_ORIGINS); any origin may read")
+	trustedProxies := fs.String("trusted-proxies", env("NEWSDESK_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env NEWSDESK_TRUSTED_PROXIES)")
+	allowList := fs.Bool("graphql-allowlist", envBool("NEWSDESK_GRAPHQL_ALLOWLIST"), "serve only registered GraphQL queries (newsdesk queries add) below the editor role (env NEWSDESK_GRAPHQL_ALLOWLIST)")
+	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
+	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	limited := *production
+	switch *rateLimit {
+	case "":
+	case "on":
+		limited = true
+	case "off":
+		limited = false
+	default:
+		return fmt.Errorf("serve: --rate-limit must be on or off, not %q", *rateLimit)
+	}
+	proxies, err := ratelimit.ParsePrefixes(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("serve: --trusted-proxies: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	if !news.IsWebURL(*publicURL) {
@@ -173,6 +229,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv := server.New(server.Config{
 		Store: db, Keys: auth.New(db, pep), Views: views, Logger: log, Dev: !*production,
 		PublicURL: *publicURL, SiteName: *siteName,
+		RateLimit: limited, TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
+		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
 	})
 
 	// Background work: view counts flushed every 10 s, webhook deliveries.
@@ -190,7 +248,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 
 	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath, "production", *production,
-		"startup", time.Since(start).String())
+		"rate_limit", limited, "allowlist", *allowList, "startup", time.Since(start).String())
 	err = srv.Serve(ctx, ln)
 	stopWork()
 	wg.Wait()
@@ -480,5 +538,93 @@ func webhooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "%-7d %-20s %-9s %-8d %-6d %s\n", d.ID, d.Event, d.Status, d.Attempts, d.LastStatus, d.LastError)
 		}
 	}
+	return nil
+}
+
+// queries registers GraphQL queries for the allow-list.
+func queries(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
+		fmt.Fprint(stderr, "usage:\n  newsdesk queries add --file QUERY.graphql [--name NAME] [--db FILE]\n  newsdesk queries list [--db FILE]\n")
+		return flag.ErrHelp
+	}
+	fs := newFlags("queries "+args[0], stderr)
+	dbPath := dbFlag(fs)
+	file := fs.String("file", "", "add: a file holding one GraphQL document, as clients send it")
+	name := fs.String("name", "", "add: a name for people")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if args[0] == "list" {
+		list, err := db.PersistedQueries(ctx)
+		if err != nil {
+			return err
+		}
+		for _, q := range list {
+			fmt.Fprintf(stdout, "%s  %s\n", q.Hash, q.Name)
+		}
+		return nil
+	}
+	text, err := os.ReadFile(*file)
+	if err != nil {
+		return fmt.Errorf("queries add: %w", err)
+	}
+	q := &news.PersistedQuery{Name: *name, Query: string(text)}
+	if err := db.RegisterQuery(ctx, q); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "registered %q; clients send extensions.persistedQuery.sha256Hash:\n%s\n", q.Name, q.Hash)
+	return nil
+}
+
+// backup writes an online, consistent copy of the database (VACUUM INTO,
+// while the server runs) and checks the copy's integrity.
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("backup", stderr)
+	dbPath := dbFlag(fs)
+	out := fs.String("out", "", "the backup file to write (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("backup: --out FILE is required")
+	}
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, *out); err != nil {
+		return err
+	}
+	st, err := os.Stat(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: backed up to %s (%d bytes, integrity ok) in %s\n", *dbPath, *out, st.Size(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// restore checks a backup and puts it in place of the database. The server
+// must be stopped: a running one would keep the old file open.
+func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("restore", stderr)
+	dbPath := dbFlag(fs)
+	from := fs.String("from", "", "the backup file to restore")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *from == "" {
+		return errors.New("restore: --from FILE is required")
+	}
+	if err := sqlite.Restore(ctx, *from, *dbPath); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: restored from %s (integrity ok)\n", *dbPath, *from)
 	return nil
 }

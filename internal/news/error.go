@@ -20,6 +20,7 @@ const (
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
 	EFORBIDDEN       = "FORBIDDEN"
 	ERATELIMITED     = "RATE_LIMITED"
+	EUNAVAILABLE     = "UNAVAILABLE" // the store cannot take writes now (disk full, read-only)
 	EINTERNAL        = "INTERNAL"
 )
 

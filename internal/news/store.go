@@ -113,6 +113,7 @@ type Store interface {
 	KeyStore
 	WebhookStore
 	ViewStore
+	QueryStore
 }
 
 // Clock returns the current time; stores take one so that tests can move

@@ -118,6 +118,8 @@ func Status(code string) int {
 		return http.StatusConflict
 	case news.ERATELIMITED:
 		return http.StatusTooManyRequests
+	case news.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	case EMETHOD:
 		return http.StatusMethodNotAllowed
 	}

@@ -1,17 +1,26 @@
 // Package server is newsdesk's HTTP server: routing, the middleware every
-// request passes (request id, access log, panic recovery, CORS), health
-// checks, and graceful shutdown. Transports (GraphQL, and later REST and
-// feeds) plug in as handlers; this package holds no domain logic.
+// request passes (request id, access log and metrics, panic recovery, CORS,
+// body limit, deadline, caching, authentication, rate limits), health
+// checks, /metrics, and graceful shutdown with draining. Transports
+// (GraphQL, REST, feeds) plug in as handlers; this package holds no domain
+// logic.
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -19,20 +28,25 @@ import (
 	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/feed"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
+	"github.com/newsdesk/newsdesk/internal/metrics"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/ratelimit"
 	"github.com/newsdesk/newsdesk/internal/rest"
 	"github.com/rs/cors"
 )
 
 // Store is what the server needs of a store: public reads, search,
-// editorial writes, and a readiness check.
+// editorial writes, webhooks, views, registered queries, pool statistics
+// and a readiness check.
 type Store interface {
 	news.Reader
 	news.SearchStore
 	news.Writer
 	news.WebhookStore
 	news.ViewStore
+	news.QueryStore
 	Ping(ctx context.Context) error
+	PoolStats() map[string]sql.DBStats
 }
 
 // Config configures a Server.
@@ -50,8 +64,31 @@ type Config struct {
 	PublicURL string
 	// SiteName titles feeds. Default "newsdesk".
 	SiteName string
-	// Dev serves GraphiQL at / and allows introspection.
+	// Dev serves GraphiQL at /, allows introspection and field
+	// suggestions, and leaves /metrics open. Production (false) turns all
+	// of that off: /metrics then needs an admin key.
 	Dev bool
+	// RateLimit limits requests per key and per client IP.
+	RateLimit bool
+	// Budgets are the rate-limit budgets by role (nil: the defaults).
+	Budgets map[news.Role]ratelimit.Budget
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins may send keyed requests (the write API) from a browser;
+	// any origin may read without a key. "*" allows any.
+	CORSOrigins []string
+	// AllowList serves only registered GraphQL queries to clients below the
+	// editor role.
+	AllowList bool
+	// Limits bound GraphQL operations (zero: the defaults).
+	Limits graph.Limits
+	// MaxBodyBytes bounds a request body: 413 past it. Default 1 MiB.
+	MaxBodyBytes int64
+	// RequestTimeout is each request's deadline. Default 10s.
+	RequestTimeout time.Duration
+	// DrainDelay is how long /readyz answers 503 before shutdown starts,
+	// so that a load balancer stops sending first. Default 0.
+	DrainDelay time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may take to finish
 	// on shutdown. Default 15s.
 	ShutdownTimeout time.Duration
@@ -59,8 +96,10 @@ type Config struct {
 
 // Server serves the newsdesk HTTP API.
 type Server struct {
-	cfg     Config
-	handler http.Handler
+	cfg      Config
+	handler  http.Handler
+	metrics  *metrics.Metrics
+	draining atomic.Bool
 }
 
 // New builds a server and its routes.
@@ -77,23 +116,45 @@ func New(cfg Config) *Server {
 	if cfg.SiteName == "" {
 		cfg.SiteName = "newsdesk"
 	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
 	if cfg.Keys != nil {
 		// Feed readers cannot send headers: partners put their key in the URL.
 		cfg.Keys.QueryKeyPaths = []string{"/feeds/"}
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, metrics: metrics.New(cfg.Store.PoolStats)}
+	var limiter *ratelimit.Limiter
+	if cfg.RateLimit {
+		limiter = ratelimit.New(cfg.Budgets, cfg.TrustedProxies)
+		limiter.OnRefuse = s.metrics.Refused
+	}
+
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(graph.Options{
-		Store:         cfg.Store,
-		Writer:        cfg.Store,
-		Webhooks:      cfg.Store,
-		ViewStore:     cfg.Store,
-		Views:         cfg.Views,
-		Now:           cfg.Now,
-		Introspection: cfg.Dev,
-		Logger:        cfg.Logger,
-		RequestID:     RequestID,
-	})
+	gqlOpts := graph.Options{
+		Store:     cfg.Store,
+		Writer:    cfg.Store,
+		Webhooks:  cfg.Store,
+		ViewStore: cfg.Store,
+		Views:     cfg.Views,
+		Now:       cfg.Now,
+		Dev:       cfg.Dev,
+		Limits:    cfg.Limits,
+		Observe:   s.metrics.Operation,
+		Logger:    cfg.Logger,
+		RequestID: RequestID,
+	}
+	if limiter != nil {
+		// Rate-limit points: one a request, plus one per 100 of cost.
+		gqlOpts.Charge = func(ctx context.Context, cost int) error { return ratelimit.Charge(ctx, cost/100) }
+	}
+	if cfg.AllowList {
+		gqlOpts.AllowList = cfg.Store
+	}
+	gql := graph.NewHandler(gqlOpts)
 	mux.Handle("GET /graphql", gql)
 	mux.Handle("POST /graphql", gql)
 	mux.Handle("/v1/", rest.NewHandler(rest.Config{
@@ -122,33 +183,128 @@ func New(cfg Config) *Server {
 		rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
 	if cfg.Dev {
 		mux.Handle("GET /{$}", playground.Handler("newsdesk GraphQL", "/graphql"))
 	}
 	mux.HandleFunc("/", rest.NotFound)
 
-	// Public reads may come from any origin, without credentials.
-	c := cors.New(cors.Options{
-		AllowedOrigins: []string{"*"},
+	var h http.Handler = mux
+	if limiter != nil {
+		h = limiter.Middleware(s.rateLimited, h)
+	}
+	h = notePrincipal(h)
+	h = cfg.Keys.Middleware(s.authFailed, h)
+	// Caching sees the final answer, 401s and 429s included; any request
+	// with a key is answered privately.
+	h = httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
+		return r.Header.Get("Authorization") != "" || r.URL.Query().Has("key")
+	}}, h)
+	h = withDeadline(cfg.RequestTimeout, h)
+	h = limitBody(cfg.MaxBodyBytes, h)
+	h = s.cors().Handler(h)
+	h = recoverer(cfg.Logger, h)
+	h = s.accessLog(func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		return pattern
+	}, h)
+	s.handler = withRequestID(h)
+	return s
+}
+
+// cors lets any origin read without a key, and only the configured origins
+// send a key (Authorization), which is what writing takes; no cookies are
+// ever involved.
+func (s *Server) cors() *cors.Cors {
+	allowed := map[string]bool{}
+	for _, o := range s.cfg.CORSOrigins {
+		allowed[strings.TrimRight(o, "/")] = true
+	}
+	return cors.New(cors.Options{
+		AllowOriginVaryRequestFunc: func(r *http.Request, origin string) (bool, []string) {
+			if allowed["*"] || allowed[origin] {
+				return true, nil
+			}
+			keyed := r.Header.Get("Authorization") != "" ||
+				strings.Contains(strings.ToLower(r.Header.Get("Access-Control-Request-Headers")), "authorization")
+			return !keyed, []string{"Authorization"}
+		},
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "X-Request-Id"},
-		ExposedHeaders: []string{"X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id", "ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"},
 		MaxAge:         600,
 	})
-	// Caching sees the final answer, 401s included; any request with a
-	// key is answered privately.
-	cached := httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
-		return r.Header.Get("Authorization") != "" || r.URL.Query().Has("key")
-	}}, cfg.Keys.Middleware(s.authFailed, mux))
-	s.handler = withRequestID(accessLog(cfg.Logger, recoverer(cfg.Logger, c.Handler(cached))))
-	return s
+}
+
+// serveMetrics is open in development; in production it needs an admin key
+// (Prometheus sends one with bearer_token).
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if !s.cfg.Dev {
+		if err := news.Require(r.Context(), news.RoleAdmin); err != nil {
+			code := news.ErrorCode(err)
+			rest.WriteError(w, rest.Status(code), code, news.ErrorMessage(err))
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.metrics.Handler().ServeHTTP(w, r)
+}
+
+// rateLimited answers a request refused before it started.
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
+	msg := "rate limit exceeded; retry in " + retryAfter.String()
+	if r.URL.Path == "/graphql" {
+		rest.WriteJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []any{map[string]any{
+			"message": msg, "extensions": map[string]string{"code": news.ERATELIMITED},
+		}}})
+		return
+	}
+	rest.WriteError(w, http.StatusTooManyRequests, news.ERATELIMITED, msg)
+}
+
+// limitBody refuses bodies over n bytes with 413, before any handler reads
+// them.
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			rest.WriteError(w, http.StatusRequestEntityTooLarge, ETOOLARGE, fmt.Sprintf("the body is over %d bytes", n))
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, n))
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				rest.WriteError(w, http.StatusRequestEntityTooLarge, ETOOLARGE, fmt.Sprintf("the body is over %d bytes", n))
+				return
+			}
+			if err != nil {
+				rest.WriteError(w, http.StatusBadRequest, news.EINVALID, "the body could not be read")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ETOOLARGE is the error code of a body over the limit.
+const ETOOLARGE = "PAYLOAD_TOO_LARGE"
+
+// withDeadline gives every request a deadline: queries stop at it.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // Handler returns the server's root handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve answers requests on ln until ctx is done, then stops accepting,
-// lets in-flight requests finish (up to ShutdownTimeout) and returns.
+// Serve answers requests on ln until ctx is done; then /readyz turns 503
+// for DrainDelay, the server stops accepting, and in-flight requests
+// finish (up to ShutdownTimeout) before it returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -156,6 +312,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -166,7 +323,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.cfg.Logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	s.draining.Store(true)
+	s.cfg.Logger.Info("draining", "delay", s.cfg.DrainDelay.String(), "timeout", s.cfg.ShutdownTimeout.String())
+	time.Sleep(s.cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)
@@ -176,13 +335,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
+// readyz answers 200 while the store is reachable and migrated, and 503
+// once the server is draining.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if s.draining.Load() {
+		rest.WriteError(w, http.StatusServiceUnavailable, news.EUNAVAILABLE, "shutting down")
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.cfg.Store.Ping(ctx); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "not ready", "err", err, "request_id", RequestID(ctx))
-		rest.WriteError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "store not ready")
+		rest.WriteError(w, http.StatusServiceUnavailable, news.EUNAVAILABLE, "store not ready")
 		return
 	}
 	rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
@@ -270,20 +435,47 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog writes one structured line per request.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+// requestInfo is what inner layers tell the access log about a request.
+type requestInfo struct {
+	keyID int64
+}
+
+type requestInfoKey struct{}
+
+// notePrincipal tells the access log which key made the request.
+func notePrincipal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := news.PrincipalFrom(r.Context()); p != nil {
+			if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+				info.keyID = p.KeyID
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// accessLog writes one structured line per request (with the key's id,
+// never a secret) and records it in the metrics under its route.
+func (s *Server) accessLog(route func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		info := &requestInfo{}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
+		d := time.Since(start)
+		s.metrics.Request(route(r), r.Method, sw.status, d)
+		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 			slog.String("request_id", RequestID(r.Context())),
-		)
+		}
+		if info.keyID != 0 {
+			attrs = append(attrs, slog.Int64("key_id", info.keyID))
+		}
+		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }
 

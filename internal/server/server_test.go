@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/server"
+	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
@@ -91,28 +93,43 @@ func TestRequestIDEchoed(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	ts := newServer(t, true)
-	// A simple cross-origin read.
-	resp, _ := get(t, ts.URL+`/graphql?query={categories{slug}}`, map[string]string{"Origin": "https://reader.example"})
-	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
-		t.Errorf("Access-Control-Allow-Origin = %q, want *", got)
+	e := servertest.Start(t, func(c *server.Config) { c.CORSOrigins = []string{"https://admin.example"} })
+	preflight := func(origin, headers string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodOptions, e.Srv.URL+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", headers)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	// Any origin reads without a key, never with credentials.
+	resp, _ := e.Get(t, `/graphql?query={categories{slug}}`, "", http.Header{"Origin": {"https://reader.example"}})
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "https://reader.example" {
+		t.Errorf("a read from any origin: Access-Control-Allow-Origin = %q", got)
 	}
 	if got := resp.Header.Get("Access-Control-Allow-Credentials"); got != "" {
 		t.Errorf("Access-Control-Allow-Credentials = %q, want none", got)
 	}
-	// A preflight for a JSON POST.
-	req, _ := http.NewRequest(http.MethodOptions, ts.URL+"/graphql", nil)
-	req.Header.Set("Origin", "https://reader.example")
-	req.Header.Set("Access-Control-Request-Method", "POST")
-	req.Header.Set("Access-Control-Request-Headers", "content-type")
-	pre, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pre.Body.Close()
-	if pre.StatusCode >= 300 || pre.Header.Get("Access-Control-Allow-Origin") != "*" ||
+	if pre := preflight("https://reader.example", "content-type"); pre.Header.Get("Access-Control-Allow-Origin") != "https://reader.example" ||
 		!strings.Contains(pre.Header.Get("Access-Control-Allow-Methods"), "POST") {
-		t.Errorf("preflight: %d %v", pre.StatusCode, pre.Header)
+		t.Errorf("preflight of an anonymous POST: %v", pre.Header)
+	}
+	// Sending a key (what writing takes) only from the configured origins.
+	if pre := preflight("https://reader.example", "authorization,content-type"); pre.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight with Authorization from an unknown origin allowed: %v", pre.Header)
+	}
+	if pre := preflight("https://admin.example", "authorization,content-type"); pre.Header.Get("Access-Control-Allow-Origin") != "https://admin.example" ||
+		!strings.Contains(strings.ToLower(pre.Header.Get("Access-Control-Allow-Headers")), "authorization") {
+		t.Errorf("preflight with Authorization from the admin origin: %v", pre.Header)
+	}
+	keyed, _ := e.Get(t, "/v1/articles?limit=1", news.RoleEditor, http.Header{"Origin": {"https://reader.example"}})
+	if keyed.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("a keyed request from an unknown origin was allowed")
 	}
 }
 

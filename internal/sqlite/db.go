@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -207,35 +206,8 @@ func millis(t time.Time) any {
 	return t.UnixMilli()
 }
 
-// IntegrityCheck runs SQLite's integrity_check and the full-text indexes'
-// own integrity checks, and returns an error describing any damage.
-func (db *DB) IntegrityCheck(ctx context.Context) error {
-	rows, err := db.w.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
-		return err
-	}
-	var problems []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return err
-		}
-		if line != "ok" {
-			problems = append(problems, line)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
-	}
-	for _, table := range []string{"search_all", "search_titles"} {
-		if _, err := db.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('integrity-check')`); err != nil {
-			return fmt.Errorf("integrity check of %s: %w", table, err)
-		}
-	}
-	return nil
+// PoolStats returns the statistics of the read pool and the writer, for
+// monitoring.
+func (db *DB) PoolStats() map[string]sql.DBStats {
+	return map[string]sql.DBStats{"read": db.r.Stats(), "write": db.w.Stats()}
 }

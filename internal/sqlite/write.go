@@ -13,17 +13,18 @@ import (
 )
 
 // inTx runs fn in a writer transaction (BEGIN IMMEDIATE), committing when fn
-// returns nil and rolling back otherwise.
+// returns nil and rolling back otherwise. A full disk or a read-only
+// database is an UNAVAILABLE error, and nothing is written.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return storageError(fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return storageError(err)
 	}
-	return tx.Commit()
+	return storageError(tx.Commit())
 }
 
 // exists reports whether query (SELECT 1 ...) finds a row.

@@ -60,21 +60,29 @@ type Env struct {
 // Pepper is the tests' API key pepper.
 var Pepper = []byte("test pepper, at least 16 bytes")
 
-// Start serves a copy of the demo database with a fresh clock.
-func Start(tb testing.TB) *Env {
+// Option changes the server's configuration before it starts.
+type Option func(*server.Config)
+
+// Start serves a copy of the demo database with a fresh clock, in
+// development mode unless an option says otherwise.
+func Start(tb testing.TB, opts ...Option) *Env {
 	tb.Helper()
 	c := NewClock()
-	return StartWith(tb, sqlitetest.OpenDemo(tb, sqlite.Options{Now: c.Now}), c)
+	return StartWith(tb, sqlitetest.OpenDemo(tb, sqlite.Options{Now: c.Now}), c, opts...)
 }
 
 // StartWith serves db, whose clock must be c, and makes a key per role
 // (named "test <role>"; ids 1 to 4 on a database without keys).
-func StartWith(tb testing.TB, db *sqlite.DB, c *Clock) *Env {
+func StartWith(tb testing.TB, db *sqlite.DB, c *Clock, opts ...Option) *Env {
 	tb.Helper()
 	keyring := auth.New(db, Pepper)
 	views := viewcount.New(db, c.Now)
-	s := server.New(server.Config{Store: db, Keys: keyring, Views: views, Now: c.Now, Dev: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := server.Config{Store: db, Keys: keyring, Views: views, Now: c.Now, Dev: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := server.New(cfg)
 	srv := httptest.NewServer(s.Handler())
 	tb.Cleanup(srv.Close)
 	e := &Env{DB: db, Srv: srv, Clock: c, Keys: map[news.Role]string{}, Views: views}

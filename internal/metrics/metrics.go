@@ -1,0 +1,155 @@
+// Package metrics exposes newsdesk's Prometheus metrics
+// (prometheus/client_golang): HTTP requests by route and status with
+// latency, GraphQL operations by name with their cost, rate-limit
+// refusals, database pool statistics, and the Go runtime's own.
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the collectors of one server.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	ops      *prometheus.CounterVec
+	cost     *prometheus.HistogramVec
+	refused  *prometheus.CounterVec
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+// maxOperationNames bounds the operation-name label: names are the
+// client's to choose, so past this many the rest count as "other".
+const maxOperationNames = 200
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// New registers the collectors; pools reads the database pools' statistics
+// by pool name (nil: none).
+func New(pools func() map[string]sql.DBStats) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsdesk_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "newsdesk_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"route"}),
+		ops: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsdesk_graphql_operations_total", Help: "GraphQL operations by name and type.",
+		}, []string{"operation", "type"}),
+		cost: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "newsdesk_graphql_operation_cost", Help: "GraphQL operation cost (complexity) by name.",
+			Buckets: prometheus.ExponentialBuckets(10, 4, 8),
+		}, []string{"operation"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsdesk_rate_limit_refusals_total", Help: "Requests refused by the rate limiter, by role (anonymous for none).",
+		}, []string{"role"}),
+		names: map[string]bool{},
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.ops, m.cost, m.refused,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if pools != nil {
+		m.reg.MustRegister(poolCollector{pools})
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Request records one answered request under its route pattern ("" for
+// none: counted as "unmatched").
+func (m *Metrics) Request(route, method string, status int, d time.Duration) {
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// Operation records a GraphQL operation and its cost.
+func (m *Metrics) Operation(_ context.Context, opCtx *graphql.OperationContext, cost int) {
+	name := m.label(opCtx.OperationName)
+	typ := "query"
+	if opCtx.Operation != nil {
+		typ = string(opCtx.Operation.Operation)
+	}
+	m.ops.WithLabelValues(name, typ).Inc()
+	m.cost.WithLabelValues(name).Observe(float64(cost))
+}
+
+// label maps a client's operation name to a bounded label value.
+func (m *Metrics) label(name string) string {
+	switch {
+	case name == "":
+		return "anonymous"
+	case !nameRE.MatchString(name):
+		return "other"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[name] {
+		return name
+	}
+	if len(m.names) >= maxOperationNames {
+		return "other"
+	}
+	m.names[name] = true
+	return name
+}
+
+// Refused counts a rate-limit refusal.
+func (m *Metrics) Refused(role news.Role) {
+	label := string(role)
+	if label == "" {
+		label = "anonymous"
+	}
+	m.refused.WithLabelValues(label).Inc()
+}
+
+// poolCollector reports database pool statistics.
+type poolCollector struct {
+	pools func() map[string]sql.DBStats
+}
+
+var (
+	poolOpen   = prometheus.NewDesc("newsdesk_db_connections_open", "Open connections by pool.", []string{"pool"}, nil)
+	poolInUse  = prometheus.NewDesc("newsdesk_db_connections_in_use", "Connections in use by pool.", []string{"pool"}, nil)
+	poolWaits  = prometheus.NewDesc("newsdesk_db_waits_total", "Waits for a free connection by pool.", []string{"pool"}, nil)
+	poolWaited = prometheus.NewDesc("newsdesk_db_wait_seconds_total", "Time spent waiting for a connection by pool.", []string{"pool"}, nil)
+)
+
+func (poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- poolOpen
+	ch <- poolInUse
+	ch <- poolWaits
+	ch <- poolWaited
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, s := range c.pools() {
+		ch <- prometheus.MustNewConstMetric(poolOpen, prometheus.GaugeValue, float64(s.OpenConnections), name)
+		ch <- prometheus.MustNewConstMetric(poolInUse, prometheus.GaugeValue, float64(s.InUse), name)
+		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.WaitCount), name)
+		ch <- prometheus.MustNewConstMetric(poolWaited, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
+	}
+}
