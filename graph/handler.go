@@ -88,8 +88,8 @@ func NewHandler(cfg Options) http.Handler {
 	// cache per process is right with several replicas too: a miss costs
 	// one resend.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.Use(shapeLimit{depth: cfg.Limits.Depth, aliases: cfg.Limits.Aliases})
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.Use(costCharge{observe: cfg.Observe, charge: cfg.Charge})
 	srv.SetErrorPresenter(errorPresenter(cfg))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -128,6 +128,12 @@ func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
 			}
 			return out
 		}
+		if out.Message == "introspection disabled" {
+			// gqlgen's answer to __schema and __type in production.
+			out.Message = "introspection is disabled on this server"
+			out.Extensions = map[string]any{"code": codeIntrospection}
+			return out
+		}
 		if isInputError(err) {
 			out.Extensions = map[string]any{"code": news.EINVALID}
 			return out
@@ -142,6 +148,9 @@ func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
 		return out
 	}
 }
+
+// codeIntrospection answers an introspection query in production.
+const codeIntrospection = "INTROSPECTION_DISABLED"
 
 // isInputError reports errors gqlgen makes from bad variables and arguments
 // (say, a DateTime that is not RFC 3339): the client's fault, safe to show.

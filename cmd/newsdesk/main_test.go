@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -220,5 +221,100 @@ func TestWebhooksCommand(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"webhooks", "deliveries", "--db", db, "1"}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "STATUS") {
 		t.Errorf("webhooks deliveries: %v %s", err, out.String())
+	}
+}
+
+// TestBackupAndRestore backs up a database a server is using, changes the
+// original, then restores the backup over it.
+func TestBackupAndRestore(t *testing.T) {
+	dir := t.TempDir()
+	db, copyPath := filepath.Join(dir, "site.db"), filepath.Join(dir, "backup.db")
+	ctx := context.Background()
+	if err := run(ctx, []string{"keys", "create", "--db", db, "--role", "editor", "--name", "e"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	addr, stop := serveForTest(t, "--db", db, "--demo")
+	var out bytes.Buffer
+	if err := run(ctx, []string{"backup", "--db", db, "--out", copyPath}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "integrity ok") {
+		t.Errorf("backup output: %s", out.String())
+	}
+	if err := run(ctx, []string{"backup", "--db", db, "--out", copyPath}, io.Discard, io.Discard); err == nil {
+		t.Error("a backup over an existing file succeeded")
+	}
+	// A change after the backup, then the server stops.
+	var created struct {
+		Data struct {
+			CreateArticle struct{ Article struct{ Slug string } }
+		}
+	}
+	var keysOut bytes.Buffer
+	run(ctx, []string{"keys", "create", "--db", db, "--role", "editor", "--name", "e2"}, &keysOut, io.Discard)
+	lines := strings.Split(strings.TrimSpace(keysOut.String()), "\n")
+	graphql(t, addr, lines[len(lines)-1], `mutation { createArticle(input: {title: "Sau bản sao lưu", category: "do-thi", authors: ["thu-ha"]}) { article { slug } } }`, &created)
+	if created.Data.CreateArticle.Article.Slug == "" {
+		t.Fatal("no article created after the backup")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A corrupt backup is refused and the database is left alone.
+	bad := filepath.Join(dir, "bad.db")
+	os.WriteFile(bad, bytes.Repeat([]byte("not a database "), 1000), 0o644)
+	if err := run(ctx, []string{"restore", "--db", db, "--from", bad}, io.Discard, io.Discard); err == nil {
+		t.Error("restoring a corrupt file succeeded")
+	}
+	out.Reset()
+	if err := run(ctx, []string{"restore", "--db", db, "--from", copyPath}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// The restored site: the demo is there, the later article is not.
+	addr, _ = serveForTest(t, "--db", db)
+	var check struct {
+		Data struct {
+			Articles struct{ TotalCount int }
+			Article  *struct{ Slug string }
+		}
+	}
+	graphql(t, addr, "", `{ articles { totalCount } article(slug: "sau-ban-sao-luu") { slug } }`, &check)
+	if check.Data.Articles.TotalCount != 40 || check.Data.Article != nil {
+		t.Errorf("after restore: %+v", check.Data)
+	}
+}
+
+func TestQueriesCommand(t *testing.T) {
+	dir := t.TempDir()
+	db, file := filepath.Join(dir, "site.db"), filepath.Join(dir, "home.graphql")
+	os.WriteFile(file, []byte("query Home { articles(first: 5) { nodes { slug title } } }"), 0o644)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"queries", "add", "--db", db, "--file", file, "--name", "home"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	hash := lines[len(lines)-1]
+	if len(hash) != 64 {
+		t.Fatalf("last line %q, want the hash", hash)
+	}
+	addr, _ := serveForTest(t, "--db", db, "--demo", "--production", "--graphql-allowlist")
+	var ok, refused struct {
+		Data   *struct{ Articles struct{ Nodes []struct{ Slug string } } }
+		Errors []struct{ Extensions struct{ Code string } }
+	}
+	body, _ := json.Marshal(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&ok)
+	resp.Body.Close()
+	if ok.Data == nil || len(ok.Data.Articles.Nodes) != 5 {
+		t.Errorf("registered query by hash: %+v", ok)
+	}
+	graphql(t, addr, "", `{ articles(first: 1) { nodes { slug } } }`, &refused)
+	if len(refused.Errors) == 0 || refused.Errors[0].Extensions.Code != "PERSISTED_QUERY_NOT_ALLOWED" {
+		t.Errorf("an unregistered query in allow-list mode: %+v", refused)
 	}
 }

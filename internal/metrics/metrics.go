@@ -88,11 +88,11 @@ func (m *Metrics) Request(route, method string, status int, d time.Duration) {
 
 // Operation records a GraphQL operation and its cost.
 func (m *Metrics) Operation(_ context.Context, opCtx *graphql.OperationContext, cost int) {
-	name := m.label(opCtx.OperationName)
-	typ := "query"
+	name, typ := opCtx.OperationName, "query"
 	if opCtx.Operation != nil {
-		typ = string(opCtx.Operation.Operation)
+		name, typ = opCtx.Operation.Name, string(opCtx.Operation.Operation)
 	}
+	name = m.label(name)
 	m.ops.WithLabelValues(name, typ).Inc()
 	m.cost.WithLabelValues(name).Observe(float64(cost))
 }

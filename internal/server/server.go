@@ -204,12 +204,30 @@ func New(cfg Config) *Server {
 	h = limitBody(cfg.MaxBodyBytes, h)
 	h = s.cors().Handler(h)
 	h = recoverer(cfg.Logger, h)
-	h = s.accessLog(func(r *http.Request) string {
-		_, pattern := mux.Handler(r)
-		return pattern
-	}, h)
+	h = s.accessLog(func(r *http.Request) string { return route(mux, r) }, h)
 	s.handler = withRequestID(h)
 	return s
+}
+
+// route is the pattern that serves r, looked up through nested muxes (the
+// REST API and the feeds have their own): a bounded label for metrics.
+func route(mux *http.ServeMux, r *http.Request) string {
+	type router interface {
+		Handler(*http.Request) (http.Handler, string)
+	}
+	var h http.Handler = mux
+	pattern := ""
+	for {
+		rt, ok := h.(router)
+		if !ok {
+			return pattern
+		}
+		next, p := rt.Handler(r)
+		if p == "" || next == h {
+			return pattern
+		}
+		h, pattern = next, p
+	}
 }
 
 // cors lets any origin read without a key, and only the configured origins
