@@ -300,7 +300,9 @@ func TestQueriesCommand(t *testing.T) {
 	}
 	addr, _ := serveForTest(t, "--db", db, "--demo", "--production", "--graphql-allowlist")
 	var ok, refused struct {
-		Data   *struct{ Articles struct{ Nodes []struct{ Slug string } } }
+		Data *struct {
+			Articles struct{ Nodes []struct{ Slug string } }
+		}
 		Errors []struct{ Extensions struct{ Code string } }
 	}
 	body, _ := json.Marshal(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}})

@@ -279,8 +279,8 @@ func TestClientIPBehindProxies(t *testing.T) {
 	}
 	l := ratelimit.New(nil, trusted)
 	for _, tc := range []struct{ remote, xff, want string }{
-		{"203.0.113.9:5000", "1.2.3.4", "203.0.113.9"},                     // not a proxy: XFF ignored
-		{"10.1.2.3:5000", "198.51.100.7", "198.51.100.7"},                  // our proxy
+		{"203.0.113.9:5000", "1.2.3.4", "203.0.113.9"},                       // not a proxy: XFF ignored
+		{"10.1.2.3:5000", "198.51.100.7", "198.51.100.7"},                    // our proxy
 		{"10.1.2.3:5000", "6.6.6.6, 198.51.100.7, 10.9.9.9", "198.51.100.7"}, // spoofed first hop ignored
 		{"127.0.0.1:5000", "", "127.0.0.1"},
 	} {
