@@ -70,7 +70,7 @@ func NewHandler(cfg Options) http.Handler {
 		Hooks: cfg.Webhooks, ViewStore: cfg.ViewStore, Views: cfg.Views, Now: cfg.Now,
 	}
 	cfg.Limits.defaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: complexity()}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: costModel()}))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -18,8 +18,8 @@ import (
 type Limits struct {
 	// Complexity is the query cost budget: every field costs 1, and a list
 	// field costs its page size (first or last, or its default) times its
-	// children. A category page of 20 with authors, tags and related
-	// stories costs about 1,500. Default 20,000: in the spirit of GitHub's
+	// children. A category page of 20 with authors, tags and five related
+	// stories each costs about 560. Default 20,000: in the spirit of GitHub's
 	// 500,000-node cap, scaled to one small server.
 	Complexity int
 	// Depth bounds nesting (the introspection query needs 13). Default 15.
@@ -76,8 +76,8 @@ func times(n, child int) int {
 	return 1 + n*child
 }
 
-// complexity prices every list field by its page size.
-func complexity() ComplexityRoot {
+// costModel prices every list field by its page size.
+func costModel() ComplexityRoot {
 	var c ComplexityRoot
 	type pageArgs = func(child int, first *int, after *string, last *int, before *string, f *news.ArticleFilter) int
 	articles := pageArgs(func(child int, first *int, _ *string, last *int, _ *string, _ *news.ArticleFilter) int {
