@@ -82,19 +82,7 @@ func NewHandler(cfg Config) http.Handler {
 
 // serve adapts a handler that returns an error, as the REST API does.
 func (h *handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		err := fn(w, r)
-		if err == nil {
-			return
-		}
-		code, msg := news.ErrorCode(err), news.ErrorMessage(err)
-		if code == news.EINTERNAL {
-			id := h.cfg.RequestID(r.Context())
-			h.cfg.Logger.ErrorContext(r.Context(), "feed internal error", "err", err, "path", r.URL.Path, "request_id", id)
-			msg = "internal error (request " + id + ")"
-		}
-		rest.WriteError(w, rest.Status(code), code, msg)
-	}
+	return rest.Handle(h.cfg.Logger, h.cfg.RequestID, fn)
 }
 
 // URL returns the public address of a page of the site.

@@ -53,6 +53,12 @@ func MostReadArticles(ctx context.Context, r Reader, vs ViewStore, p Period, cat
 	if err != nil {
 		return nil, err
 	}
+	return ArticlesInOrder(ctx, r, ids)
+}
+
+// ArticlesInOrder reads the articles ids in that order, leaving out those
+// r does not see.
+func ArticlesInOrder(ctx context.Context, r Reader, ids []int64) ([]*Article, error) {
 	byID, err := r.ArticlesByID(ctx, ids)
 	if err != nil {
 		return nil, err

@@ -154,15 +154,9 @@ func (h *handler) related(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	byID, err := h.cfg.Store.ArticlesByID(r.Context(), ids)
+	list, err := news.ArticlesInOrder(r.Context(), h.cfg.Store, ids)
 	if err != nil {
 		return err
-	}
-	list := make([]*news.Article, 0, len(ids))
-	for _, id := range ids {
-		if a := byID[id]; a != nil {
-			list = append(list, a)
-		}
 	}
 	items, err := h.views(r, h.cfg.Store, list, fs)
 	if err != nil {

@@ -80,9 +80,16 @@ func NotFound(w http.ResponseWriter, r *http.Request) {
 // EMETHOD is the error code of a method the API does not answer.
 const EMETHOD = "METHOD_NOT_ALLOWED"
 
-// serve adapts a handler that returns an error: domain errors become their
-// status and JSON body, anything else a logged 500 naming the request id.
+// serve adapts a handler that returns an error.
 func (h *handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return Handle(h.cfg.Logger, h.cfg.RequestID, fn)
+}
+
+// Handle adapts an HTTP handler that returns an error: a domain error
+// becomes its status and JSON body, anything else a logged 500 naming the
+// request id and nothing more. Every non-GraphQL endpoint answers errors
+// through it.
+func Handle(log *slog.Logger, requestID func(context.Context) string, fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		err := fn(w, r)
 		if err == nil {
@@ -94,8 +101,8 @@ func (h *handler) serve(fn func(http.ResponseWriter, *http.Request) error) http.
 			d.Field = de.Field
 		}
 		if d.Code == news.EINTERNAL {
-			id := h.cfg.RequestID(r.Context())
-			h.cfg.Logger.ErrorContext(r.Context(), "rest internal error", "err", err, "path", r.URL.Path, "request_id", id)
+			id := requestID(r.Context())
+			log.ErrorContext(r.Context(), "internal error", "err", err, "path", r.URL.Path, "request_id", id)
 			d.Message = "internal error (request " + id + ")"
 		}
 		WriteJSON(w, Status(d.Code), ErrorBody{Error: d})
