@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Options configure the middleware. The zero value is usable.
@@ -48,6 +49,9 @@ func Middleware(o Options, next http.Handler) http.Handler {
 	}
 	public := fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
 		int(o.MaxAge.Seconds()), int(o.StaleWhileRevalidate.Seconds()))
+	// Compressed bodies by ETag and encoding: a popular answer is compressed
+	// once, not on every request.
+	compressed, _ := lru.New[string, []byte](2048) // size > 0 never fails
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(bw, r)
@@ -91,10 +95,19 @@ func Middleware(o Options, next http.Handler) http.Handler {
 			}
 		}
 		if enc != "" {
-			var out bytes.Buffer
-			if err := compress(&out, enc, body); err == nil {
-				body = out.Bytes()
+			key := h.Get("ETag")
+			if z, ok := compressed.Get(key); ok && cacheable {
+				body = z
 				h.Set("Content-Encoding", enc)
+			} else {
+				var out bytes.Buffer
+				if err := compress(&out, enc, body); err == nil {
+					body = out.Bytes()
+					h.Set("Content-Encoding", enc)
+					if cacheable {
+						compressed.Add(key, body)
+					}
+				}
 			}
 		}
 		h.Set("Content-Length", strconv.Itoa(len(body)))

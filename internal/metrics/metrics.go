@@ -1,7 +1,8 @@
 // Package metrics exposes newsdesk's Prometheus metrics
 // (prometheus/client_golang): HTTP requests by route and status with
 // latency, GraphQL operations by name with their cost, rate-limit
-// refusals, database pool statistics, and the Go runtime's own.
+// refusals, the response cache's hit rate, database pool statistics, and
+// the Go runtime's own.
 package metrics
 
 import (
@@ -40,8 +41,8 @@ const maxOperationNames = 200
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
-// by pool name (nil: none).
-func New(pools func() map[string]sql.DBStats) *Metrics {
+// by pool name, cache the response cache's hits, misses and bytes.
+func New(pools func() map[string]sql.DBStats, cache func() (hits, misses, bytes int64)) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -65,9 +66,7 @@ func New(pools func() map[string]sql.DBStats) *Metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.ops, m.cost, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if pools != nil {
-		m.reg.MustRegister(poolCollector{pools})
-	}
+	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache})
 	return m
 }
 
@@ -152,4 +151,26 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.WaitCount), name)
 		ch <- prometheus.MustNewConstMetric(poolWaited, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
 	}
+}
+
+// cacheCollector reports the response cache.
+type cacheCollector struct {
+	stats func() (hits, misses, bytes int64)
+}
+
+var (
+	cacheRequests = prometheus.NewDesc("newsdesk_response_cache_requests_total", "Public GETs answered from the response cache (hit) or not (miss).", []string{"result"}, nil)
+	cacheBytes    = prometheus.NewDesc("newsdesk_response_cache_bytes", "Bytes the response cache holds.", nil, nil)
+)
+
+func (cacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- cacheRequests
+	ch <- cacheBytes
+}
+
+func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	hits, misses, bytes := c.stats()
+	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(hits), "hit")
+	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(misses), "miss")
+	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(bytes))
 }

@@ -47,6 +47,7 @@ type Store interface {
 	news.QueryStore
 	Ping(ctx context.Context) error
 	PoolStats() map[string]sql.DBStats
+	httpcache.Source
 }
 
 // Config configures a Server.
@@ -82,6 +83,9 @@ type Config struct {
 	AllowList bool
 	// Limits bound GraphQL operations (zero: the defaults).
 	Limits graph.Limits
+	// ResponseCacheBytes bounds the in-memory cache of public GET answers
+	// (0: the default, 64 MiB; negative: no cache).
+	ResponseCacheBytes int64
 	// MaxBodyBytes bounds a request body: 413 past it. Default 1 MiB.
 	MaxBodyBytes int64
 	// RequestTimeout is each request's deadline. Default 10s.
@@ -99,7 +103,16 @@ type Server struct {
 	cfg      Config
 	handler  http.Handler
 	metrics  *metrics.Metrics
+	cache    *httpcache.ResponseCache
 	draining atomic.Bool
+}
+
+// cacheStats reports the response cache's hits, misses and bytes.
+func (s *Server) cacheStats() (hits, misses, bytes int64) {
+	if s.cache == nil {
+		return 0, 0, 0
+	}
+	return s.cache.Stats()
 }
 
 // New builds a server and its routes.
@@ -126,7 +139,15 @@ func New(cfg Config) *Server {
 		// Feed readers cannot send headers: partners put their key in the URL.
 		cfg.Keys.QueryKeyPaths = []string{"/feeds/"}
 	}
-	s := &Server{cfg: cfg, metrics: metrics.New(cfg.Store.PoolStats)}
+	if cfg.ResponseCacheBytes == 0 {
+		cfg.ResponseCacheBytes = 64 << 20
+	}
+	s := &Server{cfg: cfg}
+	if cfg.ResponseCacheBytes > 0 {
+		// Entries live no longer than a shared cache may keep the answer.
+		s.cache = httpcache.NewResponseCache(cfg.Store, cfg.ResponseCacheBytes, 30*time.Second, cfg.Now)
+	}
+	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats)
 	var limiter *ratelimit.Limiter
 	if cfg.RateLimit {
 		limiter = ratelimit.New(cfg.Budgets, cfg.TrustedProxies)
@@ -190,6 +211,9 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("/", rest.NotFound)
 
 	var h http.Handler = mux
+	if s.cache != nil {
+		h = s.cache.Middleware(h)
+	}
 	if limiter != nil {
 		h = limiter.Middleware(s.rateLimited, h)
 	}

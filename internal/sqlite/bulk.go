@@ -19,6 +19,7 @@ const bulkBatch = 5000
 // a crash midway can leave a partial load. It ends by optimising the search
 // index and with ANALYZE, so the query planner knows the new sizes.
 func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) error) error) (err error) {
+	defer db.gen.Add(1)
 	// Leaving WAL mode needs the only connection to the file: close the
 	// idle readers for the duration.
 	db.r.SetMaxIdleConns(0)

@@ -44,6 +44,9 @@ type DB struct {
 	readConns int
 	stmts     sync.Map // SQL text -> *sql.Stmt on r
 	queries   atomic.Int64
+	// gen counts committed write transactions: caches of what the store
+	// answered are good while it stands still.
+	gen atomic.Uint64
 }
 
 // dsn builds a modernc DSN for path with the given URI parameters.
@@ -149,6 +152,27 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Generation returns a number that changes with every committed write
+// made through this store (writes by other processes are not seen).
+func (db *DB) Generation() uint64 { return db.gen.Load() }
+
+// NextScheduled returns when the next scheduled story goes public (zero
+// for none): what readers see changes then without any write.
+func (db *DB) NextScheduled(ctx context.Context) (time.Time, error) {
+	row, err := db.queryRow(ctx, nextScheduledSQL, db.nowMillis())
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next sql.NullInt64
+	if err := row.Scan(&next); err != nil || !next.Valid {
+		return time.Time{}, err
+	}
+	return db.timeOf(next.Int64), nil
+}
+
+// nextScheduledSQL reads the timeline index from the clock on.
+const nextScheduledSQL = `SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > ?`
 
 // QueryCount returns how many SQL statements the read side has run since
 // Open: the N+1 guard's measure, and a metric.

@@ -67,6 +67,7 @@ func TestQueryPlans(t *testing.T) {
 		revisionsSQL,
 		stubsByIDSQL,
 		deliveriesSQL,
+		nextScheduledSQL,
 		dueDeliveriesSQL,
 		recentStubSQL,
 		keyHashSQL,

@@ -24,7 +24,11 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return storageError(err)
 	}
-	return storageError(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return storageError(err)
+	}
+	db.gen.Add(1)
+	return nil
 }
 
 // exists reports whether query (SELECT 1 ...) finds a row.

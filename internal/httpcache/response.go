@@ -1,0 +1,179 @@
+package httpcache
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Source tells the response cache when what it holds goes stale: the
+// store's generation moves on every committed write, and the next
+// scheduled story going public changes pages without any write.
+type Source interface {
+	Generation() uint64
+	NextScheduled(ctx context.Context) (time.Time, error)
+}
+
+// ResponseCache keeps whole public GET answers in memory, bounded in bytes,
+// least recently used out first. An entry is served only while the store's
+// generation is the one it was made under, before the next scheduled
+// publication, and within MaxAge; so a publish, an edit, an unpublish or a
+// scheduled time passing shows on the very next request.
+type ResponseCache struct {
+	src    Source
+	now    func() time.Time
+	maxAge time.Duration
+	limit  int64
+
+	mu      sync.Mutex
+	entries map[string]*list.Element
+	lru     list.List // front: most recently used
+	bytes   int64
+	// The next scheduled publication, read once per generation.
+	nextGen  uint64
+	next     time.Time
+	nextRead bool
+
+	hits, misses atomic.Int64
+}
+
+type entry struct {
+	key     string
+	gen     uint64
+	expires time.Time
+	header  http.Header
+	body    []byte
+}
+
+func (e *entry) size() int64 { return int64(len(e.key) + len(e.body) + 256) }
+
+// NewResponseCache returns a cache of at most limit bytes whose entries
+// live at most maxAge.
+func NewResponseCache(src Source, limit int64, maxAge time.Duration, now func() time.Time) *ResponseCache {
+	if now == nil {
+		now = time.Now
+	}
+	return &ResponseCache{src: src, now: now, maxAge: maxAge, limit: limit, entries: map[string]*list.Element{}}
+}
+
+// Stats returns the hits and misses so far and the bytes held.
+func (c *ResponseCache) Stats() (hits, misses, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits.Load(), c.misses.Load(), c.bytes
+}
+
+// cachedHeaders are the response headers an entry keeps, in canonical form.
+var cachedHeaders = []string{"Content-Type", "Last-Modified", "Cache-Control", "Etag"}
+
+// Middleware answers public GETs from the cache, and fills it with the
+// 200 answers next gives them. Requests with a key (Authorization or
+// ?key=) always go through.
+func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+			r.Header.Get("Authorization") != "" || strings.Contains(r.URL.RawQuery, "key=") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.URL.RequestURI() + "\x00" + r.Header.Get("Accept")
+		gen := c.src.Generation()
+		if e := c.get(key, gen); e != nil {
+			c.hits.Add(1)
+			for k, v := range e.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(http.StatusOK)
+			w.Write(e.body)
+			return
+		}
+		c.misses.Add(1)
+		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(bw, r)
+		h := w.Header()
+		if bw.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
+			if h.Get("ETag") == "" {
+				h.Set("ETag", Tag(bw.buf.Bytes()))
+			}
+			e := &entry{key: key, gen: gen, header: http.Header{}, body: bytes.Clone(bw.buf.Bytes())}
+			for _, name := range cachedHeaders {
+				if v := h.Values(name); len(v) > 0 {
+					e.header[name] = v
+				}
+			}
+			c.put(r.Context(), e)
+		}
+		w.WriteHeader(bw.status)
+		w.Write(bw.buf.Bytes())
+	})
+}
+
+func (c *ResponseCache) get(key string, gen uint64) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if e.gen != gen || !c.now().Before(e.expires) {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+func (c *ResponseCache) put(ctx context.Context, e *entry) {
+	now := c.now()
+	e.expires = now.Add(c.maxAge)
+	if next := c.nextScheduled(ctx, e.gen); !next.IsZero() && next.Before(e.expires) {
+		e.expires = next
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.size() > c.limit/8 {
+		return // one answer may not crowd out the rest
+	}
+	if old, ok := c.entries[e.key]; ok {
+		c.remove(old)
+	}
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.bytes += e.size()
+	for c.bytes > c.limit {
+		c.remove(c.lru.Back())
+	}
+}
+
+// nextScheduled returns the next scheduled publication, asking the store
+// once per generation.
+func (c *ResponseCache) nextScheduled(ctx context.Context, gen uint64) time.Time {
+	c.mu.Lock()
+	if c.nextRead && c.nextGen == gen && (c.next.IsZero() || c.now().Before(c.next)) {
+		next := c.next
+		c.mu.Unlock()
+		return next
+	}
+	c.mu.Unlock()
+	next, err := c.src.NextScheduled(ctx)
+	if err != nil {
+		// Unknown: keep entries no longer than a second.
+		return c.now().Add(time.Second)
+	}
+	c.mu.Lock()
+	c.next, c.nextGen, c.nextRead = next, gen, true
+	c.mu.Unlock()
+	return next
+}
+
+func (c *ResponseCache) remove(el *list.Element) {
+	e := el.Value.(*entry)
+	c.lru.Remove(el)
+	delete(c.entries, e.key)
+	c.bytes -= e.size()
+}
