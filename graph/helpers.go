@@ -50,13 +50,15 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 			return nil, err
 		}
 	}
+	fields := articleFieldsRequested(ctx)
 	items, cursors, pi, err := findPage(ctx, args, func(ctx context.Context, p news.Page) (*news.List[news.Article], error) {
+		p.WithBody = fields["bodyHtml"] || fields["bodyText"]
 		return r.reader(ctx).FindArticles(ctx, filter, p)
 	}, filter.Cursor)
 	if err != nil {
 		return nil, err
 	}
-	if err := preload(ctx, items); err != nil {
+	if err := preload(ctx, items, fields); err != nil {
 		return nil, err
 	}
 	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: items, PageInfo: pi, Filter: filter}
@@ -66,9 +68,9 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	return c, nil
 }
 
-// preload reads the authors and tags of a page of articles in one statement
-// each, when the query asks for them, before the per-article resolvers run.
-func preload(ctx context.Context, items []*news.Article) error {
+// preload reads the authors and tags of a page of articles (in one
+// statement when both are asked for) before the per-article resolvers run.
+func preload(ctx context.Context, items []*news.Article, fields map[string]bool) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -76,7 +78,6 @@ func preload(ctx context.Context, items []*news.Article) error {
 	for i, a := range items {
 		ids[i] = a.ID
 	}
-	fields := articleFieldsRequested(ctx)
 	return loader.For(ctx).Preload(ctx, ids, fields["authors"], fields["tags"])
 }
 

@@ -9,6 +9,7 @@
 //	newsdesk queries add --file Q.graphql [--name N] | list  [--db newsdesk.db]
 //	newsdesk backup  --db newsdesk.db --out backup.db
 //	newsdesk restore --db newsdesk.db --from backup.db
+//	newsdesk bench   --db big.db [--duration 10s] [--connections 32] [--only NAME]
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
@@ -27,6 +28,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +36,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/auth"
+	"github.com/newsdesk/newsdesk/internal/bench"
 	"github.com/newsdesk/newsdesk/internal/demo"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/ratelimit"
@@ -66,6 +69,7 @@ commands:
   queries  register GraphQL queries for the allow-list (serve --graphql-allowlist)
   backup   write an online, consistent, checked copy of the database
   restore  put a backup in place of the database (server stopped)
+  bench    load-test the server on a database, against the physical floor
 
 "newsdesk <command> -h" lists a command's flags.
 `
@@ -95,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backup(ctx, args[1:], stdout, stderr)
 	case "restore":
 		return restore(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchmark(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -627,4 +633,29 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%s: restored from %s (integrity ok)\n", *dbPath, *from)
 	return nil
+}
+
+// benchmark runs the load benchmark on an existing database.
+func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench", stderr)
+	dbPath := dbFlag(fs)
+	duration := fs.Duration("duration", 10*time.Second, "how long each workload runs")
+	conns := fs.Int("connections", 32, "concurrent connections")
+	only := fs.String("only", "", "run only the workloads whose names contain this (the floors always run)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	return bench.Run(ctx, bench.Options{DB: *dbPath, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
 }

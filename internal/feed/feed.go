@@ -205,7 +205,8 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, file string, s s
 // build reads the newest stories of s into a feed. A partner's request gets
 // each story's full text as its content; everyone else its lead.
 func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.ArticleView, error) {
-	l, err := h.cfg.Store.FindArticles(ctx, s.filter, news.Page{Limit: h.cfg.Items})
+	full := news.Can(ctx, news.RolePartner)
+	l, err := h.cfg.Store.FindArticles(ctx, s.filter, news.Page{Limit: h.cfg.Items, WithBody: full})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -213,7 +214,6 @@ func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.Art
 	if err != nil {
 		return nil, nil, err
 	}
-	full := news.Can(ctx, news.RolePartner)
 	f := &gfeeds.Feed{
 		Title:       s.title,
 		Link:        &gfeeds.Link{Href: s.link},

@@ -120,6 +120,19 @@ func Found[T any](values []*T, err error) ([]*T, error) {
 // collects keys for a while, the statement count cannot depend on how the
 // resolvers are scheduled.
 func (l *Loaders) Preload(ctx context.Context, ids []int64, authors, tags bool) error {
+	if authors && tags {
+		am, tm, err := l.store.LinksOfArticles(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, v := range am {
+			l.AuthorsByArticle.Prime(id, v)
+		}
+		for id, v := range tm {
+			l.TagsByArticle.Prime(id, v)
+		}
+		return nil
+	}
 	if authors {
 		m, err := l.store.AuthorsOfArticles(ctx, ids)
 		if err != nil {

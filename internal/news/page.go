@@ -103,6 +103,9 @@ type Page struct {
 	Backward bool
 	After    *Cursor
 	Before   *Cursor
+	// WithBody reads each article's body (HTML and text) too; lists leave
+	// it out unless asked, since bodies are most of a row's bytes.
+	WithBody bool
 }
 
 // Page checks the arguments: first and last are 1..MaxPageSize (default

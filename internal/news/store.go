@@ -15,7 +15,8 @@ type Reader interface {
 	// ArticlesByID returns the visible articles among ids, keyed by id;
 	// unknown or invisible ids are absent from the map.
 	ArticlesByID(ctx context.Context, ids []int64) (map[int64]*Article, error)
-	// FindArticles returns one page of visible articles, newest first.
+	// FindArticles returns one page of visible articles, newest first; their
+	// bodies are empty unless p.WithBody.
 	FindArticles(ctx context.Context, f ArticleFilter, p Page) (*List[Article], error)
 	// CountArticles counts the visible articles that match f.
 	CountArticles(ctx context.Context, f ArticleFilter) (int, error)
@@ -29,6 +30,9 @@ type Reader interface {
 	// TagsOfArticles returns each article's tags by name; every id in ids has
 	// an entry, empty when it has none.
 	TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*Tag, error)
+	// LinksOfArticles returns both at once (one round trip for a page that
+	// shows both).
+	LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*Author, map[int64][]*Tag, error)
 
 	// Categories returns every category, parents before children, siblings
 	// by position.

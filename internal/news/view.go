@@ -31,15 +31,17 @@ func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) 
 	}
 	var authors map[int64][]*Author
 	var tags map[int64][]*Tag
-	if parts.Authors && len(ids) > 0 {
-		if authors, err = r.AuthorsOfArticles(ctx, ids); err != nil {
-			return nil, nil, err
-		}
+	switch {
+	case len(ids) == 0:
+	case parts.Authors && parts.Tags:
+		authors, tags, err = r.LinksOfArticles(ctx, ids)
+	case parts.Authors:
+		authors, err = r.AuthorsOfArticles(ctx, ids)
+	case parts.Tags:
+		tags, err = r.TagsOfArticles(ctx, ids)
 	}
-	if parts.Tags && len(ids) > 0 {
-		if tags, err = r.TagsOfArticles(ctx, ids); err != nil {
-			return nil, nil, err
-		}
+	if err != nil {
+		return nil, nil, err
 	}
 	out := make([]*ArticleView, len(list))
 	for i, a := range list {

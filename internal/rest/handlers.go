@@ -100,6 +100,7 @@ func (h *handler) articles(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	reader := h.reader(r)
+	pg.WithBody = fs.has("bodyHtml") || fs.has("bodyText")
 	l, err := reader.FindArticles(r.Context(), f, pg)
 	if err != nil {
 		return err

@@ -17,6 +17,12 @@ const articleCols = `a.id, a.slug, a.status, a.published_at, a.category_id, a.ti
 	a.cover_url, a.cover_caption, a.cover_alt, a.cover_credit, a.cover_width, a.cover_height,
 	a.word_count, a.reading_minutes, a.created_at, a.updated_at, a.body_text, a.body_html`
 
+// summaryCols are articleCols with the bodies left unread (empty): what
+// lists read unless asked for more.
+const summaryCols = `a.id, a.slug, a.status, a.published_at, a.category_id, a.title, a.excerpt,
+	a.cover_url, a.cover_caption, a.cover_alt, a.cover_credit, a.cover_width, a.cover_height,
+	a.word_count, a.reading_minutes, a.created_at, a.updated_at, '', ''`
+
 // visible is the public visibility rule on alias a; its one argument is now.
 const visible = `a.status = 'published' AND a.published_at <= ?`
 
@@ -244,8 +250,12 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string
 	if p.Backward {
 		order = "ASC"
 	}
+	cols := summaryCols
+	if p.WithBody {
+		cols = articleCols
+	}
 	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
-		articleCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
+		cols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
 	return q, append(args, p.Limit+1), nil
 }
 

@@ -47,6 +47,8 @@ type DB struct {
 	// gen counts committed write transactions: caches of what the store
 	// answered are good while it stands still.
 	gen atomic.Uint64
+	// cats is the category list of a generation.
+	cats atomic.Pointer[categoryCache]
 }
 
 // dsn builds a modernc DSN for path with the given URI parameters.

@@ -73,6 +73,7 @@ func TestQueryPlans(t *testing.T) {
 		keyHashSQL,
 		relatedSQL,
 		authorsOfArticlesSQL,
+		linksOfArticlesSQL,
 		tagsOfArticlesSQL,
 	)
 

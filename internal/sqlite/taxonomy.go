@@ -132,9 +132,68 @@ func (p prefixScanner) Scan(dest ...any) error {
 	return p.s.Scan(append([]any{p.id}, dest...)...)
 }
 
-// Categories implements news.Reader.
+// Categories implements news.Reader. The tree is small and read by nearly
+// every page, so it is kept in memory for as long as no write happens
+// (callers must not change what they get).
 func (db *DB) Categories(ctx context.Context) ([]*news.Category, error) {
-	return collect(ctx, db, db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	gen := db.gen.Load() // before the read: a write during it moves gen on
+	if c := db.cats.Load(); c != nil && c.gen == gen {
+		return c.list, nil
+	}
+	list, err := collect(ctx, db, db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	if err != nil {
+		return nil, err
+	}
+	db.cats.Store(&categoryCache{gen: gen, list: list})
+	return list, nil
+}
+
+// categoryCache is the category list as of a generation.
+type categoryCache struct {
+	gen  uint64
+	list []*news.Category
+}
+
+// linksOfArticlesSQL reads the bylines and tags of a batch of articles in
+// one statement: kind 'a' rows are authors, 't' rows tags.
+const linksOfArticlesSQL = `SELECT l.article_id, 'a', l.position, ` + authorCols + `
+		FROM article_authors l JOIN authors au ON au.id = l.author_id
+		WHERE l.article_id IN (SELECT value FROM json_each(?1))
+	UNION ALL
+	SELECT l.article_id, 't', l.position, t.id, t.slug, t.name, '', '', t.created_at
+		FROM article_tags l JOIN tags t ON t.id = l.tag_id
+		WHERE l.article_id IN (SELECT value FROM json_each(?1))
+	ORDER BY 1, 2, 3`
+
+// LinksOfArticles implements news.Reader.
+func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	rows, err := db.query(ctx, linksOfArticlesSQL, idList(ids))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	authors := make(map[int64][]*news.Author, len(ids))
+	tags := make(map[int64][]*news.Tag, len(ids))
+	for _, id := range ids {
+		authors[id], tags[id] = []*news.Author{}, []*news.Tag{}
+	}
+	for rows.Next() {
+		var articleID int64
+		var kind string
+		var position int
+		var a news.Author
+		var created int64
+		if err := rows.Scan(&articleID, &kind, &position, &a.ID, &a.Slug, &a.Name, &a.Bio, &a.AvatarURL, &created); err != nil {
+			return nil, nil, err
+		}
+		a.CreatedAt = db.timeOf(created)
+		if kind == "a" {
+			authors[articleID] = append(authors[articleID], &a)
+		} else {
+			tags[articleID] = append(tags[articleID], &news.Tag{ID: a.ID, Slug: a.Slug, Name: a.Name, CreatedAt: a.CreatedAt})
+		}
+	}
+	return authors, tags, rows.Err()
 }
 
 // AuthorBySlug implements news.Reader.

@@ -1,0 +1,491 @@
+// Package bench is newsdesk's load benchmark: on an existing database it
+// starts the real server, drives it over loopback with vegeta (as a
+// library) for a fixed time per workload, and prints throughput, latency
+// percentiles and errors, each as a ratio to the floor: a bare net/http
+// handler in the same process that reads the same SQLite file with one
+// prepared statement and writes JSON. Ratios hold on noisy machines;
+// absolute numbers do not.
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/server"
+	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/viewcount"
+	"github.com/newsdesk/newsdesk/internal/vntext"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// Options configure a run.
+type Options struct {
+	DB          string
+	Duration    time.Duration // per workload; default 10s
+	Connections int           // default 32
+	// Only, when set, runs the workloads whose names contain it (the
+	// floors always run).
+	Only string
+	Out  io.Writer
+}
+
+// Result is one workload's measurement.
+type Result struct {
+	Name          string
+	Throughput    float64 // successful requests per second
+	P50, P95, P99 time.Duration
+	Errors        uint64
+	Floor         string // the floor workload it is compared with
+}
+
+// Run benchmarks the database at o.DB and writes the report to o.Out.
+func Run(ctx context.Context, o Options) error {
+	if o.Duration <= 0 {
+		o.Duration = 10 * time.Second
+	}
+	if o.Connections <= 0 {
+		o.Connections = 32
+	}
+	if _, err := os.Stat(o.DB); err != nil {
+		return fmt.Errorf("bench: %w (make one with: newsdesk seed --db FILE --synthetic 100000)", err)
+	}
+	fmt.Fprintf(o.Out, "newsdesk bench: %s, %d connections, %s a workload, %d CPUs, %s\n\n",
+		o.DB, o.Connections, o.Duration, runtime.NumCPU(), runtime.Version())
+
+	rssStart := memory()
+	start := time.Now()
+	db, err := sqlite.Open(ctx, o.DB, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	servers := map[bool]string{}
+	for _, cached := range []bool{false, true} {
+		cacheBytes := int64(-1)
+		if cached {
+			cacheBytes = 0 // the default
+		}
+		addr, stop, err := serve(ctx, server.New(server.Config{
+			Store: db, Views: viewcount.New(db, nil), Dev: false, ResponseCacheBytes: cacheBytes,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		}).Handler())
+		if err != nil {
+			return err
+		}
+		defer stop()
+		servers[cached] = "http://" + addr
+	}
+	if err := waitReady(servers[false]); err != nil {
+		return err
+	}
+	startup := time.Since(start)
+
+	fl, err := newFloor(ctx, o.DB)
+	if err != nil {
+		return err
+	}
+	defer fl.close()
+	floorAddr, stopFloor, err := serve(ctx, fl.handler())
+	if err != nil {
+		return err
+	}
+	defer stopFloor()
+	floorURL := "http://" + floorAddr
+
+	s, err := sampleSite(ctx, db)
+	if err != nil {
+		return err
+	}
+	size := fileSize(o.DB) + fileSize(o.DB+"-wal")
+	n, _ := db.CountArticles(ctx, news.ArticleFilter{})
+	rssRest := memory()
+
+	// Under load: the highest resident memory seen while workloads run.
+	var peak atomic.Int64
+	stopSampling := make(chan struct{})
+	var sampling sync.WaitGroup
+	sampling.Add(1)
+	go func() {
+		defer sampling.Done()
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopSampling:
+				return
+			case <-t.C:
+				if m := memory().anon; m > peak.Load() {
+					peak.Store(m)
+				}
+			}
+		}
+	}()
+
+	var results []Result
+	for _, w := range workloads(floorURL, servers, s) {
+		if o.Only != "" && !strings.HasPrefix(w.name, "floor") && !strings.Contains(w.name, o.Only) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r := attack(w, o.Connections, o.Duration)
+		results = append(results, r)
+		fmt.Fprintf(o.Out, "  %-34s %9.0f req/s  p99 %s\n", r.Name, r.Throughput, r.P99.Round(10*time.Microsecond))
+	}
+	close(stopSampling)
+	sampling.Wait()
+
+	fmt.Fprintf(o.Out, "\n%d published articles, database %s, start-up %s (open, migrate check, two servers listening)\n",
+		n, humanBytes(size), startup.Round(time.Millisecond))
+	fmt.Fprintf(o.Out, "resident memory (anonymous, not file-backed): %s before open, %s at rest, %s peak under load (file-backed mmap at rest: %s)\n\n",
+		humanBytes(rssStart.anon), humanBytes(rssRest.anon), humanBytes(peak.Load()), humanBytes(rssRest.file))
+	report(o.Out, results)
+	return nil
+}
+
+// serve runs h on a free loopback port until stop is called.
+func serve(ctx context.Context, h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(c)
+	}, nil
+}
+
+func waitReady(base string) error {
+	for range 100 {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return errors.New("bench: the server never became ready")
+}
+
+// site is what the workloads ask for: real slugs, categories and words.
+type site struct {
+	slugs      []string
+	categories []string
+	queries    []string
+}
+
+func sampleSite(ctx context.Context, db *sqlite.DB) (*site, error) {
+	maxID, err := db.MaxArticleID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &site{}
+	r := rand.New(rand.NewPCG(1, 2))
+	for tries := 0; len(s.slugs) < 2000 && tries < 400; tries++ {
+		from := 1 + r.Int64N(max(maxID-20, 1))
+		stubs, err := db.ArticleStubsByID(ctx, from, from+20)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range stubs {
+			s.slugs = append(s.slugs, st.Slug)
+			if words := vntext.Words(st.Title); len(words) >= 3 && len(s.queries) < 500 {
+				i := r.IntN(len(words) - 1)
+				s.queries = append(s.queries, st.Title[words[i].Start:words[i+1].End])
+			}
+		}
+	}
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cats {
+		s.categories = append(s.categories, c.Slug)
+	}
+	if len(s.slugs) == 0 || len(s.categories) == 0 || len(s.queries) == 0 {
+		return nil, errors.New("bench: the database has no published articles (seed --synthetic N first)")
+	}
+	return s, nil
+}
+
+// workload is one named stream of requests.
+type workload struct {
+	name  string
+	floor string
+	next  func(i uint64) vegeta.Target
+}
+
+// GraphQL documents the workloads send.
+const (
+	gqlArticle = `query Article($slug: String) { article(slug: $slug) { id slug title excerpt bodyHtml publishedAt } }`
+	gqlPage    = `query Page($slug: String!) { category(slug: $slug) { name articles(first: 20) { edges { cursor node {
+		slug title excerpt publishedAt readingMinutes coverImage { url caption } authors { name slug } category { name slug } tags { name slug } } }
+		pageInfo { hasNextPage endCursor } } } }`
+	gqlArticlePage = `query ArticlePage($slug: String) { article(slug: $slug) { id slug title excerpt bodyHtml publishedAt
+		coverImage { url caption } authors { name slug } category { name slug } tags { name slug } related(first: 6) { slug title } } }`
+	gqlHome = `query Home { articles(first: 20) { nodes { slug title excerpt publishedAt coverImage { url } category { name slug } } } }`
+)
+
+func gqlGET(base, doc string, vars map[string]any) vegeta.Target {
+	v, _ := json.Marshal(vars)
+	q := url.Values{"query": {doc}, "variables": {string(v)}}
+	return vegeta.Target{Method: http.MethodGet, URL: base + "/graphql?" + q.Encode()}
+}
+
+func gqlPOST(base, doc string, vars map[string]any) vegeta.Target {
+	body, _ := json.Marshal(map[string]any{"query": doc, "variables": vars})
+	return vegeta.Target{Method: http.MethodPost, URL: base + "/graphql", Body: body,
+		Header: http.Header{"Content-Type": {"application/json"}}}
+}
+
+func get(u string) vegeta.Target { return vegeta.Target{Method: http.MethodGet, URL: u} }
+
+func workloads(floor string, servers map[bool]string, s *site) []workload {
+	slug := func(i uint64) string { return s.slugs[i%uint64(len(s.slugs))] }
+	cat := func(i uint64) string { return s.categories[i%uint64(len(s.categories))] }
+	q := func(i uint64) string { return s.queries[i%uint64(len(s.queries))] }
+	var out []workload
+	out = append(out,
+		workload{"floor: article by slug", "", func(i uint64) vegeta.Target { return get(floor + "/floor/article?slug=" + slug(i)) }},
+		workload{"floor: keyset list of 20", "", func(i uint64) vegeta.Target { return get(floor + "/floor/list?category=" + cat(i)) }},
+	)
+	for _, cached := range []bool{false, true} {
+		base, tag := servers[cached], "uncached"
+		if cached {
+			tag = "cached"
+		}
+		article := "floor: article by slug"
+		list := "floor: keyset list of 20"
+		out = append(out,
+			workload{"article: GraphQL GET, " + tag, article, func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
+			workload{"article: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
+			workload{"category page: GraphQL GET, " + tag, list, func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }},
+			workload{"category page: REST, " + tag, list, func(i uint64) vegeta.Target {
+				return get(base + "/v1/articles?limit=20&category=" + cat(i))
+			}},
+		)
+		if cached {
+			out = append(out, workload{"mixed frontend, cached", article, func(i uint64) vegeta.Target {
+				switch i % 10 {
+				case 0, 1, 2, 3, 4:
+					return gqlGET(base, gqlArticlePage, map[string]any{"slug": slug(i / 10)})
+				case 5, 6, 7:
+					return gqlGET(base, gqlPage, map[string]any{"slug": cat(i / 10)})
+				case 8:
+					return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i/10)))
+				}
+				return gqlGET(base, gqlHome, nil)
+			}})
+			continue
+		}
+		out = append(out,
+			workload{"article: GraphQL POST, uncached", article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
+			workload{"search: REST, uncached", article, func(i uint64) vegeta.Target {
+				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
+			}},
+			workload{"related: REST, uncached", article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
+			workload{"RSS feed of a category, uncached", list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
+		)
+	}
+	return out
+}
+
+// attack runs one workload at full speed with a fixed number of workers.
+func attack(w workload, conns int, d time.Duration) Result {
+	var n atomic.Uint64
+	targeter := func(t *vegeta.Target) error {
+		*t = w.next(n.Add(1))
+		// Uncompressed, as the floor answers: the ratios compare the work of
+		// answering, not gzip's.
+		if t.Header == nil {
+			t.Header = http.Header{}
+		}
+		t.Header.Set("Accept-Encoding", "identity")
+		return nil
+	}
+	a := vegeta.NewAttacker(vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)),
+		vegeta.Connections(conns), vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second))
+	var m vegeta.Metrics
+	for res := range a.Attack(targeter, vegeta.Rate{Freq: 0}, d, w.name) {
+		m.Add(res)
+	}
+	m.Close()
+	r := Result{Name: w.name, Floor: w.floor, P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99}
+	r.Throughput = m.Throughput
+	for code, count := range m.StatusCodes {
+		if code != "200" {
+			r.Errors += uint64(count)
+		}
+	}
+	return r
+}
+
+// report prints the results as a Markdown table with ratios to the floors.
+func report(out io.Writer, results []Result) {
+	floors := map[string]float64{}
+	for _, r := range results {
+		if r.Floor == "" {
+			floors[r.Name] = r.Throughput
+		}
+	}
+	fmt.Fprintln(out, "| workload | req/s | p50 | p95 | p99 | errors | ratio to floor |")
+	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, r := range results {
+		ratio := "1.00 (the floor)"
+		if f := floors[r.Floor]; r.Floor != "" && f > 0 {
+			ratio = strconv.FormatFloat(r.Throughput/f, 'f', 2, 64) + " of " + strings.TrimPrefix(r.Floor, "floor: ")
+		}
+		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %s | %d | %s |\n", r.Name, r.Throughput,
+			ms(r.P50), ms(r.P95), ms(r.P99), r.Errors, ratio)
+	}
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + " ms" }
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d kB", n>>10)
+}
+
+// rss is resident memory split by kind, from /proc/self/status (Linux).
+type rss struct{ anon, file int64 }
+
+func memory() rss {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return rss{}
+	}
+	var m rss
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
+		switch name {
+		case "RssAnon":
+			m.anon = kb << 10
+		case "RssFile":
+			m.file = kb << 10
+		}
+	}
+	return m
+}
+
+// floor is the physical floor: what the hardware, net/http and SQLite
+// alone cost for the same answers.
+type floor struct {
+	db            *sql.DB
+	article, list *sql.Stmt
+}
+
+func newFloor(ctx context.Context, path string) (*floor, error) {
+	p := url.Values{}
+	p.Set("mode", "ro")
+	p.Add("_pragma", "busy_timeout(10000)")
+	p.Add("_pragma", "mmap_size(268435456)")
+	p.Add("_pragma", "cache_size(-16000)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+p.Encode())
+	if err != nil {
+		return nil, err
+	}
+	n := max(2*runtime.GOMAXPROCS(0), 4)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	f := &floor{db: db}
+	if f.article, err = db.PrepareContext(ctx, `SELECT id, slug, title, excerpt, body_html, published_at FROM articles
+		WHERE slug = ? AND status = 'published' AND published_at <= ?`); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if f.list, err = db.PrepareContext(ctx, `SELECT a.id, a.slug, a.title, a.excerpt, a.published_at
+		FROM article_categories l JOIN articles a ON a.id = l.article_id
+		WHERE l.category_id = (SELECT id FROM categories WHERE slug = ?) AND l.pub_at <= ?
+		ORDER BY l.pub_at DESC, l.article_id DESC LIMIT 20`); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func (f *floor) close() { f.db.Close() }
+
+type floorArticle struct {
+	ID          int64  `json:"id"`
+	Slug        string `json:"slug"`
+	Title       string `json:"title"`
+	Excerpt     string `json:"excerpt"`
+	BodyHTML    string `json:"bodyHtml,omitempty"`
+	PublishedAt int64  `json:"publishedAt"`
+}
+
+func (f *floor) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /floor/article", func(w http.ResponseWriter, r *http.Request) {
+		var a floorArticle
+		err := f.article.QueryRowContext(r.Context(), r.URL.Query().Get("slug"), time.Now().UnixMilli()).
+			Scan(&a.ID, &a.Slug, &a.Title, &a.Excerpt, &a.BodyHTML, &a.PublishedAt)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(a)
+	})
+	mux.HandleFunc("GET /floor/list", func(w http.ResponseWriter, r *http.Request) {
+		rows, err := f.list.QueryContext(r.Context(), r.URL.Query().Get("category"), time.Now().UnixMilli())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer rows.Close()
+		items := make([]floorArticle, 0, 20)
+		for rows.Next() {
+			var a floorArticle
+			if err := rows.Scan(&a.ID, &a.Slug, &a.Title, &a.Excerpt, &a.PublishedAt); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			items = append(items, a)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"items": items})
+	})
+	return mux
+}
