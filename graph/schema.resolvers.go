@@ -348,7 +348,11 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
-		return notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
+		a, err := notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
+		if a == nil || err != nil {
+			return nil, err
+		}
+		return a, preload(ctx, []*news.Article{a}, selected(ctx))
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {
