@@ -81,16 +81,6 @@ func preload(ctx context.Context, items []*news.Article, fields map[string]bool)
 	return loader.For(ctx).Preload(ctx, ids, fields["authors"], fields["tags"])
 }
 
-// selected returns the names of the fields selected under the field being
-// resolved.
-func selected(ctx context.Context) map[string]bool {
-	names := map[string]bool{}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		names[f.Name] = true
-	}
-	return names
-}
-
 // articleFieldsRequested returns the names of the Article fields selected
 // under the connection being resolved (through edges.node and nodes).
 func articleFieldsRequested(ctx context.Context) map[string]bool {

@@ -348,11 +348,12 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
-		a, err := notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
-		if a == nil || err != nil {
+		v, err := notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
+		if v == nil || err != nil {
 			return nil, err
 		}
-		return a, preload(ctx, []*news.Article{a}, selected(ctx))
+		loader.For(ctx).PrimeLinks(v.ID, v.Authors, v.Tags)
+		return v.Article, nil
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {

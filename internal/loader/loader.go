@@ -114,6 +114,13 @@ func Found[T any](values []*T, err error) ([]*T, error) {
 	return out, nil
 }
 
+// PrimeLinks primes the loaders with an article's authors and tags, read
+// with it.
+func (l *Loaders) PrimeLinks(id int64, authors []*news.Author, tags []*news.Tag) {
+	l.AuthorsByArticle.Prime(id, authors)
+	l.TagsByArticle.Prime(id, tags)
+}
+
 // Preload reads the authors and (or) the tags of a page of articles now,
 // one statement each, and primes the loaders with them, so that the
 // per-article loads that follow find them cached. Unlike a batch that

@@ -12,6 +12,10 @@ type Reader interface {
 	// ArticleBySlug returns the visible article with the slug, or a
 	// NOT_FOUND error.
 	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
+	// ArticleViewBySlug is ArticleBySlug with the article's authors and
+	// tags, read in the same statement (an article page's one round trip);
+	// the view's Category is left for the caller's category tree.
+	ArticleViewBySlug(ctx context.Context, slug string) (*ArticleView, error)
 	// ArticlesByID returns the visible articles among ids, keyed by id;
 	// unknown or invisible ids are absent from the map.
 	ArticlesByID(ctx context.Context, ids []int64) (map[int64]*Article, error)

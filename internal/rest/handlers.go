@@ -124,15 +124,16 @@ func (h *handler) article(w http.ResponseWriter, r *http.Request) error {
 		return p.err
 	}
 	reader := h.reader(r)
-	a, err := reader.ArticleBySlug(r.Context(), r.PathValue("slug"))
+	view, err := reader.ArticleViewBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	views, _, err := news.LoadViews(r.Context(), reader, []*news.Article{a}, news.ViewParts{Authors: true, Tags: true})
+	cats, err := reader.Categories(r.Context())
 	if err != nil {
 		return err
 	}
-	v, err := fs.pick(articleOf(views[0], h.cfg.Now(), true))
+	view.Category = news.NewCategoryTree(cats).ByID(view.CategoryID)
+	v, err := fs.pick(articleOf(view, h.cfg.Now(), true))
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,10 @@ func (p previewReader) ArticleBySlug(ctx context.Context, slug string) (*news.Ar
 	return p.articleBySlug(ctx, slug, true)
 }
 
+func (p previewReader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
+	return p.articleViewBySlug(ctx, slug, true)
+}
+
 func (p previewReader) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Article, error) {
 	return p.articlesByID(ctx, ids, true)
 }
@@ -98,6 +102,76 @@ func (db *DB) articleBySlug(ctx context.Context, slug string, preview bool) (*ne
 		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
 	}
 	return a, err
+}
+
+// linksCols read an article's authors and tags (alias a) as JSON arrays of
+// [id, slug, name, bio, avatar, created] and [id, slug, name, created], in
+// byline and tag order.
+const linksCols = `(SELECT json_group_array(json_array(au.id, au.slug, au.name, au.bio, au.avatar_url, au.created_at))
+		FROM (SELECT au.* FROM article_authors l JOIN authors au ON au.id = l.author_id WHERE l.article_id = a.id ORDER BY l.position) au),
+	(SELECT json_group_array(json_array(t.id, t.slug, t.name, t.created_at))
+		FROM (SELECT t.* FROM article_tags l JOIN tags t ON t.id = l.tag_id WHERE l.article_id = a.id ORDER BY l.position) t)`
+
+// articleViewSQL reads an article with its links; the visibility rule
+// follows. (One article's links are sorted in memory: a handful of rows.)
+const articleViewSQL = `SELECT ` + articleCols + `, ` + linksCols + ` FROM articles a WHERE a.slug = ? AND `
+
+// ArticleViewBySlug implements news.Reader.
+func (db *DB) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
+	return db.articleViewBySlug(ctx, slug, false)
+}
+
+func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) (*news.ArticleView, error) {
+	vis, args := db.visibility(preview, []any{slug})
+	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
+	if err != nil {
+		return nil, err
+	}
+	var authorsJSON, tagsJSON string
+	a, err := db.scanArticle(suffixScanner{row, &authorsJSON, &tagsJSON})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &news.ArticleView{Article: a, Authors: []*news.Author{}, Tags: []*news.Tag{}}
+	var authors [][6]any
+	var tags [][4]any
+	if err := json.Unmarshal([]byte(authorsJSON), &authors); err != nil {
+		return nil, fmt.Errorf("article %d authors: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(tagsJSON), &tags); err != nil {
+		return nil, fmt.Errorf("article %d tags: %w", a.ID, err)
+	}
+	for _, x := range authors {
+		v.Authors = append(v.Authors, &news.Author{ID: jsonInt(x[0]), Slug: jsonString(x[1]), Name: jsonString(x[2]),
+			Bio: jsonString(x[3]), AvatarURL: jsonString(x[4]), CreatedAt: db.timeOf(jsonInt(x[5]))})
+	}
+	for _, x := range tags {
+		v.Tags = append(v.Tags, &news.Tag{ID: jsonInt(x[0]), Slug: jsonString(x[1]), Name: jsonString(x[2]), CreatedAt: db.timeOf(jsonInt(x[3]))})
+	}
+	return v, nil
+}
+
+// suffixScanner scans two columns that follow the article's own.
+type suffixScanner struct {
+	s    scanner
+	a, b *string
+}
+
+func (p suffixScanner) Scan(dest ...any) error {
+	return p.s.Scan(append(dest, p.a, p.b)...)
+}
+
+func jsonInt(v any) int64 {
+	f, _ := v.(float64)
+	return int64(f)
+}
+
+func jsonString(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // idList encodes ids as a JSON array: one bound parameter, read back with

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -480,5 +481,30 @@ func TestReopen(t *testing.T) {
 	got, err := db.TagBySlug(ctx, "hai-phong")
 	if err != nil || got.ID != tag.ID {
 		t.Errorf("after reopen: %+v, %v; want tag %d", got, err, tag.ID)
+	}
+}
+
+// TestArticleViewBySlug: the one-statement article page reads what the
+// separate reads do, bylines and tags in order.
+func TestArticleViewBySlug(t *testing.T) {
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	ctx := context.Background()
+	v, err := db.ArticleViewBySlug(ctx, seedSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := db.ArticleBySlug(ctx, seedSlug)
+	authors, tags, _ := db.LinksOfArticles(ctx, []int64{a.ID})
+	if !reflect.DeepEqual(v.Article, a) || !reflect.DeepEqual(v.Authors, authors[a.ID]) || !reflect.DeepEqual(v.Tags, tags[a.ID]) {
+		t.Errorf("view %+v %+v %+v\nwant %+v %+v %+v", v.Article, v.Authors, v.Tags, a, authors[a.ID], tags[a.ID])
+	}
+	if len(v.Authors) == 0 || len(v.Tags) == 0 {
+		t.Error("no authors or tags")
+	}
+	if _, err := db.ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("a draft: %v", err)
+	}
+	if v, err := db.Preview().ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); err != nil || v.Status != news.StatusDraft {
+		t.Errorf("a draft in preview: %v", err)
 	}
 }
