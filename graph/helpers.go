@@ -74,11 +74,16 @@ func preload(ctx context.Context, items []*news.Article, fields map[string]bool)
 	if len(items) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(items))
-	for i, a := range items {
+	return loader.For(ctx).Preload(ctx, articleIDs(items), fields["authors"], fields["tags"])
+}
+
+// articleIDs returns the ids of a list of articles.
+func articleIDs(list []*news.Article) []int64 {
+	ids := make([]int64, len(list))
+	for i, a := range list {
 		ids[i] = a.ID
 	}
-	return loader.For(ctx).Preload(ctx, ids, fields["authors"], fields["tags"])
+	return ids
 }
 
 // articleFieldsRequested returns the names of the Article fields selected

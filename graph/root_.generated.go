@@ -1330,8 +1330,8 @@ by default, e.g. 2025-10-10T09:30:00+07:00); input may use any offset.
 """
 scalar DateTime
 
-"Code generation hint: an input field that tells null apart from absent."
-directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+"Code generation hints: an input field that tells null apart from absent; a field resolved for a whole list at once."
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean, batch: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
 
 """Anything with a global id: node(id:) finds it again."""
 interface Node {
@@ -1702,7 +1702,7 @@ input ArticleFilter {
 
 "A news story."
 type Article implements Node {
-  id: ID!
+  id: ID! @goField(batch: true)
   slug: String!
   title: String!
   "The lead paragraph (sapo)."
@@ -1713,15 +1713,15 @@ type Article implements Node {
   bodyText: String!
   coverImage: Image
   "Bylines, in order."
-  authors: [Author!]!
+  authors: [Author!]! @goField(batch: true)
   "The primary category."
-  category: Category!
-  tags: [Tag!]!
+  category: Category! @goField(batch: true)
+  tags: [Tag!]! @goField(batch: true)
   publishedAt: DateTime
   "The version of the article: updateArticle takes it back as expectedUpdatedAt."
   updatedAt: DateTime!
   createdAt: DateTime!
-  status: ArticleStatus!
+  status: ArticleStatus! @goField(batch: true)
   "Earlier versions, newest first (editors only)."
   revisions: [ArticleRevision!]!
   wordCount: Int!

@@ -21,13 +21,13 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ArticleResolver interface {
-	ID(ctx context.Context, obj *news.Article) (string, error)
+	ID(ctx context.Context, objs []*news.Article) ([]string, error)
 
-	Authors(ctx context.Context, obj *news.Article) ([]*news.Author, error)
-	Category(ctx context.Context, obj *news.Article) (*news.Category, error)
-	Tags(ctx context.Context, obj *news.Article) ([]*news.Tag, error)
+	Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error)
+	Category(ctx context.Context, objs []*news.Article) ([]*news.Category, error)
+	Tags(ctx context.Context, objs []*news.Article) ([][]*news.Tag, error)
 
-	Status(ctx context.Context, obj *news.Article) (news.ArticleStatus, error)
+	Status(ctx context.Context, objs []*news.Article) ([]news.ArticleStatus, error)
 	Revisions(ctx context.Context, obj *news.Article) ([]*model.ArticleRevision, error)
 
 	Related(ctx context.Context, obj *news.Article, first *int) ([]*news.Article, error)
@@ -854,7 +854,7 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Article_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().ID(ctx, obj)
+			return ec.resolveBatch_Article_id(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -866,6 +866,29 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, true, true, "ID")
+}
+func (ec *executionContext) resolveBatch_Article_id(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+	resolver := ec.Resolvers.Article()
+	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.ID(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Article.id",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.ID(ctx, []*news.Article{obj})
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Article.id",
+	)
 }
 
 func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
@@ -1024,7 +1047,7 @@ func (ec *executionContext) _Article_authors(ctx context.Context, field graphql.
 			return ec.fieldContext_Article_authors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().Authors(ctx, obj)
+			return ec.resolveBatch_Article_authors(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*news.Author) graphql.Marshaler {
@@ -1046,6 +1069,29 @@ func (ec *executionContext) fieldContext_Article_authors(_ context.Context, fiel
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Article_authors(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+	resolver := ec.Resolvers.Article()
+	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Authors(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*news.Author](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Article.authors",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Authors(ctx, []*news.Article{obj})
+	return graphql.ResolveBatchSingleResult[[]*news.Author](
+		ctx,
+		results,
+		err,
+		"Article.authors",
+	)
+}
 
 func (ec *executionContext) _Article_category(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1056,7 +1102,7 @@ func (ec *executionContext) _Article_category(ctx context.Context, field graphql
 			return ec.fieldContext_Article_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().Category(ctx, obj)
+			return ec.resolveBatch_Article_category(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *news.Category) graphql.Marshaler {
@@ -1078,6 +1124,29 @@ func (ec *executionContext) fieldContext_Article_category(_ context.Context, fie
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Article_category(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+	resolver := ec.Resolvers.Article()
+	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Category(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*news.Category](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Article.category",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Category(ctx, []*news.Article{obj})
+	return graphql.ResolveBatchSingleResult[*news.Category](
+		ctx,
+		results,
+		err,
+		"Article.category",
+	)
+}
 
 func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1088,7 +1157,7 @@ func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Article_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().Tags(ctx, obj)
+			return ec.resolveBatch_Article_tags(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*news.Tag) graphql.Marshaler {
@@ -1109,6 +1178,29 @@ func (ec *executionContext) fieldContext_Article_tags(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Article_tags(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+	resolver := ec.Resolvers.Article()
+	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Tags(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*news.Tag](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Article.tags",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Tags(ctx, []*news.Article{obj})
+	return graphql.ResolveBatchSingleResult[[]*news.Tag](
+		ctx,
+		results,
+		err,
+		"Article.tags",
+	)
 }
 
 func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
@@ -1189,7 +1281,7 @@ func (ec *executionContext) _Article_status(ctx context.Context, field graphql.C
 			return ec.fieldContext_Article_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().Status(ctx, obj)
+			return ec.resolveBatch_Article_status(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v news.ArticleStatus) graphql.Marshaler {
@@ -1201,6 +1293,29 @@ func (ec *executionContext) _Article_status(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Article_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, true, true, "ArticleStatus")
+}
+func (ec *executionContext) resolveBatch_Article_status(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+	resolver := ec.Resolvers.Article()
+	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Status(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[news.ArticleStatus](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Article.status",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Status(ctx, []*news.Article{obj})
+	return graphql.ResolveBatchSingleResult[news.ArticleStatus](
+		ctx,
+		results,
+		err,
+		"Article.status",
+	)
 }
 
 func (ec *executionContext) _Article_revisions(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
@@ -7114,6 +7229,7 @@ func (ec *executionContext) _WebhookPayload(ctx context.Context, sel ast.Selecti
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.Article) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Article", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

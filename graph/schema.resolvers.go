@@ -16,36 +16,48 @@ import (
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
-// ID is the resolver for the id field.
-func (r *articleResolver) ID(ctx context.Context, obj *news.Article) (string, error) {
-	return news.NodeID(news.KindArticle, obj.ID), nil
+// ID is the batch resolver for the id field.
+func (r *articleResolver) ID(ctx context.Context, objs []*news.Article) ([]string, error) {
+	out := make([]string, len(objs))
+	for i, a := range objs {
+		out[i] = news.NodeID(news.KindArticle, a.ID)
+	}
+	return out, nil
 }
 
-// Authors is the resolver for the authors field.
-func (r *articleResolver) Authors(ctx context.Context, obj *news.Article) ([]*news.Author, error) {
-	return loader.For(ctx).AuthorsByArticle.Load(ctx, obj.ID)
+// Authors is the batch resolver for the authors field.
+func (r *articleResolver) Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error) {
+	return loader.For(ctx).AuthorsByArticle.LoadAll(ctx, articleIDs(objs))
 }
 
-// Category is the resolver for the category field.
-func (r *articleResolver) Category(ctx context.Context, obj *news.Article) (*news.Category, error) {
+// Category is the batch resolver for the category field.
+func (r *articleResolver) Category(ctx context.Context, objs []*news.Article) ([]*news.Category, error) {
 	cats, err := loader.For(ctx).Categories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if c := cats.ByID(obj.CategoryID); c != nil {
-		return c, nil
+	out := make([]*news.Category, len(objs))
+	for i, a := range objs {
+		if out[i] = cats.ByID(a.CategoryID); out[i] == nil {
+			return nil, fmt.Errorf("article %d: category %d missing", a.ID, a.CategoryID)
+		}
 	}
-	return nil, fmt.Errorf("article %d: category %d missing", obj.ID, obj.CategoryID)
+	return out, nil
 }
 
-// Tags is the resolver for the tags field.
-func (r *articleResolver) Tags(ctx context.Context, obj *news.Article) ([]*news.Tag, error) {
-	return loader.For(ctx).TagsByArticle.Load(ctx, obj.ID)
+// Tags is the batch resolver for the tags field.
+func (r *articleResolver) Tags(ctx context.Context, objs []*news.Article) ([][]*news.Tag, error) {
+	return loader.For(ctx).TagsByArticle.LoadAll(ctx, articleIDs(objs))
 }
 
-// Status is the resolver for the status field.
-func (r *articleResolver) Status(ctx context.Context, obj *news.Article) (news.ArticleStatus, error) {
-	return obj.StatusAt(r.now()), nil
+// Status is the batch resolver for the status field.
+func (r *articleResolver) Status(ctx context.Context, objs []*news.Article) ([]news.ArticleStatus, error) {
+	now := r.now()
+	out := make([]news.ArticleStatus, len(objs))
+	for i, a := range objs {
+		out[i] = a.StatusAt(now)
+	}
+	return out, nil
 }
 
 // Revisions is the resolver for the revisions field.
