@@ -64,7 +64,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	captured = append(captured,
 		`SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+visible,
-		articleViewSQL + visible,
+		articleViewSQL+visible,
 		revisionsSQL,
 		stubsByIDSQL,
 		deliveriesSQL,
