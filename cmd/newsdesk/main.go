@@ -1,6 +1,6 @@
 // Command newsdesk is the newsdesk content API server and its tools.
 //
-//	newsdesk serve   [--addr :8080] [--db newsdesk.db] [--demo] [--production]
+//	newsdesk serve   [--addr :8080] [--db newsdesk.db] [--demo] [--production] [--reader-addr :8081]
 //	newsdesk migrate [--db newsdesk.db]
 //	newsdesk seed    [--db newsdesk.db] (--demo | --synthetic N [--seed S])
 //	newsdesk reindex [--db newsdesk.db]
@@ -15,7 +15,7 @@
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
 // NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME, NEWSDESK_RATE_LIMIT,
 // NEWSDESK_CORS_ORIGINS, NEWSDESK_TRUSTED_PROXIES, NEWSDESK_GRAPHQL_ALLOWLIST,
-// NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT.
+// NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT, NEWSDESK_READER_ADDR.
 package main
 
 import (
@@ -26,6 +26,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -35,6 +36,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/newsdesk/newsdesk/examples/reader"
 	"github.com/newsdesk/newsdesk/internal/auth"
 	"github.com/newsdesk/newsdesk/internal/bench"
 	"github.com/newsdesk/newsdesk/internal/demo"
@@ -117,6 +119,19 @@ func env(name, def string) string {
 	return def
 }
 
+// browserAddr is an address a browser on this machine can open: a
+// wildcard host becomes localhost.
+func browserAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
 // envDuration reads a duration environment variable, def when unset or
 // unreadable.
 func envDuration(name string, def time.Duration) time.Duration {
@@ -185,6 +200,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	trustedProxies := fs.String("trusted-proxies", env("NEWSDESK_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env NEWSDESK_TRUSTED_PROXIES)")
 	allowList := fs.Bool("graphql-allowlist", envBool("NEWSDESK_GRAPHQL_ALLOWLIST"), "serve only registered GraphQL queries (newsdesk queries add) below the editor role (env NEWSDESK_GRAPHQL_ALLOWLIST)")
 	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
+	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -238,6 +254,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		RateLimit: limited, TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
 		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
 	})
+
+	if *readerAddr != "" {
+		rln, err := net.Listen("tcp", *readerAddr)
+		if err != nil {
+			return fmt.Errorf("serve: --reader-addr: %w", err)
+		}
+		api := "http://" + browserAddr(ln.Addr())
+		rs := &http.Server{Handler: reader.Handler(api), ReadHeaderTimeout: 5 * time.Second}
+		go rs.Serve(rln)
+		defer rs.Close()
+		log.Info("reader listening", "url", "http://"+browserAddr(rln.Addr())+"/", "api", api)
+	}
 
 	// Background work: view counts flushed every 10 s, webhook deliveries.
 	// Both stop with the server; the views counted last are flushed after.
