@@ -15,7 +15,8 @@
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
 // NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME, NEWSDESK_RATE_LIMIT,
 // NEWSDESK_CORS_ORIGINS, NEWSDESK_TRUSTED_PROXIES, NEWSDESK_GRAPHQL_ALLOWLIST,
-// NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT, NEWSDESK_READER_ADDR.
+// NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT, NEWSDESK_READER_ADDR,
+// NEWSDESK_RESPONSE_CACHE_MB.
 package main
 
 import (
@@ -132,6 +133,24 @@ func browserAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
+// cacheBytes converts --response-cache-mb to the server's setting: 0 (or
+// less) turns the cache off.
+func cacheBytes(mb int) int64 {
+	if mb <= 0 {
+		return -1
+	}
+	return int64(mb) << 20
+}
+
+// envInt reads an integer environment variable, def when unset or
+// unreadable.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
 // envDuration reads a duration environment variable, def when unset or
 // unreadable.
 func envDuration(name string, def time.Duration) time.Duration {
@@ -200,6 +219,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	trustedProxies := fs.String("trusted-proxies", env("NEWSDESK_TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For names the client (env NEWSDESK_TRUSTED_PROXIES)")
 	allowList := fs.Bool("graphql-allowlist", envBool("NEWSDESK_GRAPHQL_ALLOWLIST"), "serve only registered GraphQL queries (newsdesk queries add) below the editor role (env NEWSDESK_GRAPHQL_ALLOWLIST)")
 	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
+	cacheMB := fs.Int("response-cache-mb", envInt("NEWSDESK_RESPONSE_CACHE_MB", 64), "memory for the cache of public GET answers, in MiB; 0 turns it off (env NEWSDESK_RESPONSE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -253,6 +273,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		PublicURL: *publicURL, SiteName: *siteName,
 		RateLimit: limited, TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
 		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
+		ResponseCacheBytes: cacheBytes(*cacheMB),
 	})
 
 	if *readerAddr != "" {
@@ -685,5 +706,9 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		defer pprof.StopCPUProfile()
 	}
-	return bench.Run(ctx, bench.Options{DB: *dbPath, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
 }

@@ -1,25 +1,28 @@
 // Package bench is newsdesk's load benchmark: on an existing database it
-// starts the real server, drives it over loopback with vegeta (as a
-// library) for a fixed time per workload, and prints throughput, latency
+// starts the real server as its own process (newsdesk serve, twice: with
+// and without the response cache), drives it over loopback with vegeta (as
+// a library) for a fixed time per workload, and prints throughput, latency
 // percentiles and errors, each as a ratio to the floor: a bare net/http
-// handler in the same process that reads the same SQLite file with one
-// prepared statement and writes JSON. Ratios hold on noisy machines;
-// absolute numbers do not.
+// handler in the benchmark's process that reads the same SQLite file with
+// one prepared statement and writes JSON. Ratios hold on noisy machines;
+// absolute numbers do not. The servers' start-up time and resident memory
+// are their own, apart from the load generator's.
 package bench
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -28,15 +31,15 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/viewcount"
 	"github.com/newsdesk/newsdesk/internal/vntext"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // Options configure a run.
 type Options struct {
+	// Exe is the newsdesk binary to run the servers with.
+	Exe         string
 	DB          string
 	Duration    time.Duration // per workload; default 10s
 	Connections int           // default 32
@@ -69,34 +72,26 @@ func Run(ctx context.Context, o Options) error {
 	fmt.Fprintf(o.Out, "newsdesk bench: %s, %d connections, %s a workload, %d CPUs, %s\n\n",
 		o.DB, o.Connections, o.Duration, runtime.NumCPU(), runtime.Version())
 
-	rssStart := memory()
-	start := time.Now()
-	db, err := sqlite.Open(ctx, o.DB, sqlite.Options{})
-	if err != nil {
-		return err
+	type proc struct {
+		base    string
+		pid     int
+		startup time.Duration
+		rest    rss
+		peak    atomic.Int64
 	}
-	defer db.Close()
-	servers := map[bool]string{}
+	servers := map[bool]*proc{}
 	for _, cached := range []bool{false, true} {
-		cacheBytes := int64(-1)
+		mb := "0"
 		if cached {
-			cacheBytes = 0 // the default
+			mb = "64"
 		}
-		addr, stop, err := serve(ctx, server.New(server.Config{
-			Store: db, Views: viewcount.New(db, nil), Dev: false, ResponseCacheBytes: cacheBytes,
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		}).Handler())
+		p, stop, err := startServer(ctx, o.Exe, o.DB, mb)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		servers[cached] = "http://" + addr
+		servers[cached] = &proc{base: p.base, pid: p.pid, startup: p.startup, rest: memoryOf(p.pid)}
 	}
-	if err := waitReady(servers[false]); err != nil {
-		return err
-	}
-	startup := time.Since(start)
-
 	fl, err := newFloor(ctx, o.DB)
 	if err != nil {
 		return err
@@ -109,16 +104,19 @@ func Run(ctx context.Context, o Options) error {
 	defer stopFloor()
 	floorURL := "http://" + floorAddr
 
+	db, err := sqlite.Open(ctx, o.DB, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
 	s, err := sampleSite(ctx, db)
 	if err != nil {
 		return err
 	}
 	size := fileSize(o.DB) + fileSize(o.DB+"-wal")
 	n, _ := db.CountArticles(ctx, news.ArticleFilter{})
-	rssRest := memory()
 
-	// Under load: the highest resident memory seen while workloads run.
-	var peak atomic.Int64
+	// Under load: the highest resident memory each server reaches.
 	stopSampling := make(chan struct{})
 	var sampling sync.WaitGroup
 	sampling.Add(1)
@@ -131,15 +129,18 @@ func Run(ctx context.Context, o Options) error {
 			case <-stopSampling:
 				return
 			case <-t.C:
-				if m := memory().anon; m > peak.Load() {
-					peak.Store(m)
+				for _, p := range servers {
+					if m := memoryOf(p.pid).anon; m > p.peak.Load() {
+						p.peak.Store(m)
+					}
 				}
 			}
 		}
 	}()
 
 	var results []Result
-	for _, w := range workloads(floorURL, servers, s) {
+	bases := map[bool]string{false: servers[false].base, true: servers[true].base}
+	for _, w := range workloads(floorURL, bases, s) {
 		if o.Only != "" && !strings.HasPrefix(w.name, "floor") && !strings.Contains(w.name, o.Only) {
 			continue
 		}
@@ -153,12 +154,76 @@ func Run(ctx context.Context, o Options) error {
 	close(stopSampling)
 	sampling.Wait()
 
-	fmt.Fprintf(o.Out, "\n%d published articles, database %s, start-up %s (open, migrate check, two servers listening)\n",
-		n, humanBytes(size), startup.Round(time.Millisecond))
-	fmt.Fprintf(o.Out, "resident memory (anonymous, not file-backed): %s before open, %s at rest, %s peak under load (file-backed mmap at rest: %s)\n\n",
-		humanBytes(rssStart.anon), humanBytes(rssRest.anon), humanBytes(peak.Load()), humanBytes(rssRest.file))
+	fmt.Fprintf(o.Out, "\n%d published articles, database %s\n", n, humanBytes(size))
+	for _, cached := range []bool{false, true} {
+		p, name := servers[cached], "server without response cache"
+		if cached {
+			name = "server with 64 MiB response cache"
+		}
+		fmt.Fprintf(o.Out, "%s: start-up %s (process start to ready), resident memory (anonymous, not file-backed) %s at rest, %s peak under load; file-backed at rest %s\n",
+			name, p.startup.Round(time.Millisecond), humanBytes(p.rest.anon), humanBytes(p.peak.Load()), humanBytes(p.rest.file))
+	}
+	fmt.Fprintln(o.Out)
 	report(o.Out, results)
 	return nil
+}
+
+// started is a server process ready for requests.
+type started struct {
+	base    string
+	pid     int
+	startup time.Duration
+}
+
+// startServer runs "newsdesk serve" on the database in production mode
+// without rate limits, with a response cache of cacheMB MiB (0: none), on a
+// free port, and waits until it is ready. stop ends it.
+func startServer(ctx context.Context, exe, db, cacheMB string) (*started, func(), error) {
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0", "--production",
+		"--rate-limit", "off", "--response-cache-mb", cacheMB)
+	cmd.Env = append(os.Environ(), "NEWSDESK_DEMO=0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("bench: start %s: %w", exe, err)
+	}
+	stop := func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		found := false
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if !found && json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				found = true
+				addr <- line.Addr
+			}
+		}
+		if !found {
+			close(addr)
+		}
+	}()
+	var a string
+	select {
+	case a = <-addr:
+	case <-time.After(60 * time.Second):
+	}
+	if a == "" {
+		stop()
+		return nil, nil, errors.New("bench: the server never said where it listens")
+	}
+	base := "http://" + a
+	if err := waitReady(base); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &started{base: base, pid: cmd.Process.Pid, startup: time.Since(start)}, stop, nil
 }
 
 // serve runs h on a free loopback port until stop is called.
@@ -383,11 +448,11 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d kB", n>>10)
 }
 
-// rss is resident memory split by kind, from /proc/self/status (Linux).
+// rss is resident memory split by kind, from /proc/PID/status (Linux).
 type rss struct{ anon, file int64 }
 
-func memory() rss {
-	b, err := os.ReadFile("/proc/self/status")
+func memoryOf(pid int) rss {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return rss{}
 	}

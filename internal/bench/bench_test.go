@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,12 +31,18 @@ func TestBenchRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	// The servers run as processes of the real binary.
+	exe := filepath.Join(t.TempDir(), "newsdesk")
+	if out, err := exec.Command("go", "build", "-o", exe, "github.com/newsdesk/newsdesk/cmd/newsdesk").CombinedOutput(); err != nil {
+		t.Fatalf("build newsdesk: %v\n%s", err, out)
+	}
 	var out bytes.Buffer
-	if err := bench.Run(ctx, bench.Options{DB: path, Duration: 150 * time.Millisecond, Connections: 4, Out: &out}); err != nil {
+	if err := bench.Run(ctx, bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Out: &out}); err != nil {
 		t.Fatal(err)
 	}
 	report := out.String()
-	for _, want := range []string{"| floor: article by slug |", "| article: REST, uncached |", "| mixed frontend, cached |", "ratio to floor", "resident memory"} {
+	for _, want := range []string{"| floor: article by slug |", "| article: REST, uncached |", "| mixed frontend, cached |", "ratio to floor",
+		"server with 64 MiB response cache: start-up", "resident memory"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
