@@ -170,6 +170,22 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"thoi-su"`)) || resp.Header.Get("ETag") == "" {
 		t.Errorf("GET with the hash: %d %s", resp.StatusCode, body)
 	}
+	// Over GET, a not-yet-known hash answers PersistedQueryNotFound, which
+	// no cache may keep: once the query is sent, the same URL works.
+	q2 := `query Tags { tags(first: 3) { nodes { slug } } }`
+	sum2 := sha256.Sum256([]byte(q2))
+	ext2, _ := json.Marshal(map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum2[:])}})
+	hashOnly := "/graphql?extensions=" + url.QueryEscape(string(ext2))
+	miss, missBody := e.Get(t, hashOnly, "", nil)
+	if !bytes.Contains(missBody, []byte("PersistedQueryNotFound")) || miss.Header.Get("Cache-Control") != "no-store" || miss.Header.Get("ETag") != "" {
+		t.Errorf("hash-only miss over GET: %s, Cache-Control %q, ETag %q", missBody, miss.Header.Get("Cache-Control"), miss.Header.Get("ETag"))
+	}
+	if _, a := post(t, e, "", map[string]any{"query": q2, "extensions": json.RawMessage(ext2)}); len(a.Errors) > 0 {
+		t.Fatal(a.Errors)
+	}
+	if _, hit := e.Get(t, hashOnly, "", nil); !bytes.Contains(hit, []byte(`"slug"`)) {
+		t.Errorf("the same hash-only URL after registering: %s", hit)
+	}
 	// A hash that does not match its query is refused.
 	ext["persistedQuery"].(map[string]any)["sha256Hash"] = strings.Repeat("0", 64)
 	if _, a := post(t, e, "", map[string]any{"query": q, "extensions": ext}); len(a.Errors) == 0 {
