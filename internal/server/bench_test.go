@@ -51,3 +51,29 @@ func BenchmarkLimits(b *testing.B) {
 		benchServer(b, func(c *server.Config) { c.Dev = false; c.RateLimit = true; c.Budgets = unlimited })
 	})
 }
+
+// BenchmarkCachedArticle is a response-cache hit for a REST article
+// through the whole server: what every middleware costs on the fastest
+// path.
+func BenchmarkCachedArticle(b *testing.B) {
+	e := servertest.Start(b, func(c *server.Config) { c.Dev = false })
+	h := e.Srv.Config.Handler
+	run := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/v1/articles/so-thong-tin-va-truyen-thong-tap-huan-cong-tac-thong-tin-doi-ngoai", nil)
+		req.RemoteAddr = "192.0.2.1:1234"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := run(); rec.Code != http.StatusOK {
+		b.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			run()
+		}
+	})
+}
