@@ -92,12 +92,31 @@ func NewHandler(cfg Options) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.Use(costCharge{observe: cfg.Observe, charge: cfg.Charge})
 	srv.SetErrorPresenter(errorPresenter(cfg))
+	// An answer with errors (PersistedQueryNotFound, a bad argument, a
+	// failed resolver) may be right only for now: no cache may keep it.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil && len(resp.Errors) > 0 {
+			if h, ok := ctx.Value(headerKey{}).(http.Header); ok {
+				h.Set("Cache-Control", "no-store")
+			}
+		}
+		return resp
+	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "graphql panic", "panic", p, "request_id", cfg.RequestID(ctx))
 		return errors.New("internal error")
 	})
-	return loader.Middleware(resolver.reader, srv)
+	withHeader := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), headerKey{}, w.Header())))
+	})
+	return loader.Middleware(resolver.reader, withHeader)
 }
+
+// headerKey carries the response's header map to the response middleware.
+// The server's caching layers buffer the answer, so a header set once the
+// operation has run still goes out with it.
+type headerKey struct{}
 
 // errorPresenter maps domain errors to extensions.code and hides every other
 // error behind "internal error" and the request id, logging the cause.

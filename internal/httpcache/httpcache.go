@@ -59,7 +59,10 @@ func Middleware(o Options, next http.Handler) http.Handler {
 		h := w.Header()
 		addVary(h, "Accept-Encoding", "Authorization")
 		body := bw.buf.Bytes()
-		cacheable := (r.Method == http.MethodGet || r.Method == http.MethodHead) && bw.status == http.StatusOK && !hasGraphQLErrors(body)
+		// A handler that says no-store (health checks, GraphQL answers with
+		// errors) gets neither a validator nor a shared-cache header.
+		cacheable := (r.Method == http.MethodGet || r.Method == http.MethodHead) && bw.status == http.StatusOK &&
+			!strings.Contains(h.Get("Cache-Control"), "no-store")
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			switch {
 			case h.Get("Cache-Control") != "":
@@ -116,14 +119,6 @@ func Middleware(o Options, next http.Handler) http.Handler {
 			w.Write(body)
 		}
 	})
-}
-
-// hasGraphQLErrors reports a GraphQL answer with errors (gqlgen writes
-// "errors" first): it is 200 over GET yet must not be kept by any cache —
-// PersistedQueryNotFound, say, is right only until the client sends its
-// query.
-func hasGraphQLErrors(body []byte) bool {
-	return bytes.HasPrefix(body, []byte(`{"errors":`))
 }
 
 // Tag returns the strong ETag of body: a hash of its bytes, so it changes

@@ -96,7 +96,7 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(bw, r)
 		h := w.Header()
-		if bw.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") && !hasGraphQLErrors(bw.buf.Bytes()) {
+		if bw.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
 			if h.Get("ETag") == "" {
 				h.Set("ETag", Tag(bw.buf.Bytes()))
 			}
