@@ -302,11 +302,11 @@ func (r *mutationResolver) CreateTag(ctx context.Context, input model.CreateTagI
 
 // CountView is the resolver for the countView field.
 func (r *mutationResolver) CountView(ctx context.Context, slug string) (bool, error) {
-	a, err := r.Store.ArticleBySlug(ctx, slug)
+	id, err := r.Store.ArticleIDBySlug(ctx, slug)
 	if err != nil {
 		return false, err
 	}
-	r.Views.Add(a.ID)
+	r.Views.Add(id)
 	return true, nil
 }
 

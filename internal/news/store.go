@@ -12,6 +12,10 @@ type Reader interface {
 	// ArticleBySlug returns the visible article with the slug, or a
 	// NOT_FOUND error.
 	ArticleBySlug(ctx context.Context, slug string) (*Article, error)
+	// ArticleIDBySlug returns only the id of the visible article with the
+	// slug, or NOT_FOUND: what counting a view or listing related stories
+	// needs, without reading the article.
+	ArticleIDBySlug(ctx context.Context, slug string) (int64, error)
 	// ArticleViewBySlug is ArticleBySlug with the article's authors and
 	// tags, read in the same statement (an article page's one round trip);
 	// the view's Category is left for the caller's category tree.

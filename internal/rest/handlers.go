@@ -147,12 +147,11 @@ func (h *handler) related(w http.ResponseWriter, r *http.Request) error {
 	if p.err != nil {
 		return p.err
 	}
-	reader := h.reader(r)
-	a, err := reader.ArticleBySlug(r.Context(), r.PathValue("slug"))
+	id, err := h.reader(r).ArticleIDBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	ids, err := h.cfg.Store.RelatedArticleIDs(r.Context(), a.ID, n)
+	ids, err := h.cfg.Store.RelatedArticleIDs(r.Context(), id, n)
 	if err != nil {
 		return err
 	}
@@ -279,11 +278,11 @@ func (h *handler) mostRead(w http.ResponseWriter, r *http.Request) error {
 // countView counts a view of a published story; views are batched, so the
 // answer is 202 Accepted.
 func (h *handler) countView(w http.ResponseWriter, r *http.Request) error {
-	a, err := h.cfg.Store.ArticleBySlug(r.Context(), r.PathValue("slug"))
+	id, err := h.cfg.Store.ArticleIDBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	h.cfg.Views.Add(a.ID)
+	h.cfg.Views.Add(id)
 	WriteJSON(w, http.StatusAccepted, map[string]bool{"accepted": true})
 	return nil
 }

@@ -47,6 +47,10 @@ func (p previewReader) ArticleBySlug(ctx context.Context, slug string) (*news.Ar
 	return p.articleBySlug(ctx, slug, true)
 }
 
+func (p previewReader) ArticleIDBySlug(ctx context.Context, slug string) (int64, error) {
+	return p.articleIDBySlug(ctx, slug, true)
+}
+
 func (p previewReader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
 	return p.articleViewBySlug(ctx, slug, true)
 }
@@ -102,6 +106,28 @@ func (db *DB) articleBySlug(ctx context.Context, slug string, preview bool) (*ne
 		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
 	}
 	return a, err
+}
+
+// ArticleIDBySlug implements news.Reader: the slug index alone.
+func (db *DB) ArticleIDBySlug(ctx context.Context, slug string) (int64, error) {
+	return db.articleIDBySlug(ctx, slug, false)
+}
+
+// articleIDSQL reads an article's id by slug; the visibility rule follows.
+const articleIDSQL = `SELECT a.id FROM articles a WHERE a.slug = ? AND `
+
+func (db *DB) articleIDBySlug(ctx context.Context, slug string, preview bool) (int64, error) {
+	vis, args := db.visibility(preview, []any{slug})
+	row, err := db.queryRow(ctx, articleIDSQL+vis, args...)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = row.Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
+	}
+	return id, err
 }
 
 // linksCols read an article's authors and tags (alias a) as JSON arrays of

@@ -507,4 +507,15 @@ func TestArticleViewBySlug(t *testing.T) {
 	if v, err := db.Preview().ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); err != nil || v.Status != news.StatusDraft {
 		t.Errorf("a draft in preview: %v", err)
 	}
+	// The id alone, by the same visibility rule.
+	if id, err := db.ArticleIDBySlug(ctx, seedSlug); err != nil || id != a.ID {
+		t.Errorf("ArticleIDBySlug = %d, %v; want %d", id, err, a.ID)
+	}
+	const draft = "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"
+	if _, err := db.ArticleIDBySlug(ctx, draft); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("the id of a draft: %v", err)
+	}
+	if id, err := db.Preview().ArticleIDBySlug(ctx, draft); err != nil || id == 0 {
+		t.Errorf("the id of a draft in preview: %d, %v", id, err)
+	}
 }
