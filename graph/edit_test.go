@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,10 +141,12 @@ func TestMutationRoles(t *testing.T) {
 		return a
 	}
 	articleID := func(a *news.Article) string { return news.NodeID(news.KindArticle, a.ID) }
+	// Names must differ between roles: a second author or tag of the same
+	// name would be a CONFLICT, not the answer under test.
 	n := 0
 	unique := func(prefix string) string {
 		n++
-		return prefix + " " + string(rune('a'+n%26)) + time.Duration(n).String()
+		return prefix + " " + strconv.Itoa(n)
 	}
 	cases := []struct {
 		name string
