@@ -73,11 +73,9 @@ func Run(ctx context.Context, o Options) error {
 		o.DB, o.Connections, o.Duration, runtime.NumCPU(), runtime.Version())
 
 	type proc struct {
-		base    string
-		pid     int
-		startup time.Duration
-		rest    rss
-		peak    atomic.Int64
+		*started
+		rest rss
+		peak atomic.Int64
 	}
 	servers := map[bool]*proc{}
 	for _, cached := range []bool{false, true} {
@@ -90,7 +88,7 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 		defer stop()
-		servers[cached] = &proc{base: p.base, pid: p.pid, startup: p.startup, rest: memoryOf(p.pid)}
+		servers[cached] = &proc{started: p, rest: memoryOf(p.pid)}
 	}
 	fl, err := newFloor(ctx, o.DB)
 	if err != nil {
