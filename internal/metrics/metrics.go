@@ -7,7 +7,6 @@ package metrics
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -42,7 +41,7 @@ var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
 // by pool name, cache the response cache's hits, misses and bytes.
-func New(pools func() map[string]sql.DBStats, cache func() (hits, misses, bytes int64)) *Metrics {
+func New(pools func() map[string]news.PoolStats, cache func() (hits, misses, bytes int64)) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -127,7 +126,7 @@ func (m *Metrics) Refused(role news.Role) {
 
 // poolCollector reports database pool statistics.
 type poolCollector struct {
-	pools func() map[string]sql.DBStats
+	pools func() map[string]news.PoolStats
 }
 
 var (
@@ -146,10 +145,10 @@ func (poolCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	for name, s := range c.pools() {
-		ch <- prometheus.MustNewConstMetric(poolOpen, prometheus.GaugeValue, float64(s.OpenConnections), name)
+		ch <- prometheus.MustNewConstMetric(poolOpen, prometheus.GaugeValue, float64(s.Open), name)
 		ch <- prometheus.MustNewConstMetric(poolInUse, prometheus.GaugeValue, float64(s.InUse), name)
-		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.WaitCount), name)
-		ch <- prometheus.MustNewConstMetric(poolWaited, prometheus.CounterValue, s.WaitDuration.Seconds(), name)
+		ch <- prometheus.MustNewConstMetric(poolWaits, prometheus.CounterValue, float64(s.Waits), name)
+		ch <- prometheus.MustNewConstMetric(poolWaited, prometheus.CounterValue, s.WaitTime.Seconds(), name)
 	}
 }
 

@@ -143,3 +143,11 @@ func mustZone(name string) *time.Location {
 	}
 	return loc
 }
+
+// PoolStats describes one of a store's connection pools, for monitoring.
+type PoolStats struct {
+	Open     int           // connections open
+	InUse    int           // connections in use
+	Waits    int64         // times a caller waited for a free connection
+	WaitTime time.Duration // total time callers waited
+}

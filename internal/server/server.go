@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -46,7 +45,7 @@ type Store interface {
 	news.ViewStore
 	news.QueryStore
 	Ping(ctx context.Context) error
-	PoolStats() map[string]sql.DBStats
+	PoolStats() map[string]news.PoolStats
 	httpcache.Source
 }
 

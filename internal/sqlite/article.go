@@ -161,21 +161,9 @@ func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) 
 	if err != nil {
 		return nil, err
 	}
-	v := &news.ArticleView{Article: a, Authors: []*news.Author{}, Tags: []*news.Tag{}}
-	var authors [][6]any
-	var tags [][4]any
-	if err := json.Unmarshal([]byte(authorsJSON), &authors); err != nil {
-		return nil, fmt.Errorf("article %d authors: %w", a.ID, err)
-	}
-	if err := json.Unmarshal([]byte(tagsJSON), &tags); err != nil {
-		return nil, fmt.Errorf("article %d tags: %w", a.ID, err)
-	}
-	for _, x := range authors {
-		v.Authors = append(v.Authors, &news.Author{ID: jsonInt(x[0]), Slug: jsonString(x[1]), Name: jsonString(x[2]),
-			Bio: jsonString(x[3]), AvatarURL: jsonString(x[4]), CreatedAt: db.timeOf(jsonInt(x[5]))})
-	}
-	for _, x := range tags {
-		v.Tags = append(v.Tags, &news.Tag{ID: jsonInt(x[0]), Slug: jsonString(x[1]), Name: jsonString(x[2]), CreatedAt: db.timeOf(jsonInt(x[3]))})
+	v := &news.ArticleView{Article: a}
+	if v.Authors, v.Tags, err = news.DecodeLinks([]byte(authorsJSON), []byte(tagsJSON), db.timeOf); err != nil {
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return v, nil
 }
@@ -188,16 +176,6 @@ type suffixScanner struct {
 
 func (p suffixScanner) Scan(dest ...any) error {
 	return p.s.Scan(append(dest, p.a, p.b)...)
-}
-
-func jsonInt(v any) int64 {
-	f, _ := v.(float64)
-	return int64(f)
-}
-
-func jsonString(v any) string {
-	s, _ := v.(string)
-	return s
 }
 
 // idList encodes ids as a JSON array: one bound parameter, read back with
@@ -250,14 +228,8 @@ type articleList struct {
 func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, error) {
 	l := &articleList{}
 	driver := ""
-	switch f.Status {
-	case "", news.ArticlePublished:
-	case news.ArticleScheduled, news.ArticleDraft, news.ArticleArchived:
-		if !preview {
-			return nil, news.Errorf(news.EFORBIDDEN, "status: only editors can list %s articles", f.Status)
-		}
-	default:
-		return nil, news.Invalid("status", "unknown status %q", f.Status)
+	if err := news.CheckListStatus(f.Status, preview); err != nil {
+		return nil, err
 	}
 	editorial := f.Status == news.ArticleDraft || f.Status == news.ArticleArchived
 	switch {
@@ -386,26 +358,7 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return page(items, p), nil
-}
-
-// page trims the one extra row a list query reads to learn whether there is
-// more, and puts a backward page back in list order.
-func page[T any](items []*T, p news.Page) *news.List[T] {
-	more := len(items) > p.Limit
-	if more {
-		items = items[:p.Limit]
-	}
-	out := &news.List[T]{Items: items}
-	if p.Backward {
-		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-			items[i], items[j] = items[j], items[i]
-		}
-		out.HasPrevious, out.HasNext = more, p.Before != nil
-	} else {
-		out.HasNext, out.HasPrevious = more, p.After != nil
-	}
-	return out
+	return news.PageOf(items, p), nil
 }
 
 // CountArticles implements news.Reader.

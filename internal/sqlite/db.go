@@ -234,6 +234,10 @@ func millis(t time.Time) any {
 
 // PoolStats returns the statistics of the read pool and the writer, for
 // monitoring.
-func (db *DB) PoolStats() map[string]sql.DBStats {
-	return map[string]sql.DBStats{"read": db.r.Stats(), "write": db.w.Stats()}
+func (db *DB) PoolStats() map[string]news.PoolStats {
+	stat := func(p *sql.DB) news.PoolStats {
+		s := p.Stats()
+		return news.PoolStats{Open: s.OpenConnections, InUse: s.InUse, Waits: s.WaitCount, WaitTime: s.WaitDuration}
+	}
+	return map[string]news.PoolStats{"read": stat(db.r), "write": stat(db.w)}
 }

@@ -310,7 +310,7 @@ func (db *DB) Revisions(ctx context.Context, id int64) ([]*news.Revision, error)
 
 // PinRelated implements news.Writer.
 func (db *DB) PinRelated(ctx context.Context, id int64, related []int64) (*news.Article, error) {
-	related = uniqueIDs(related)
+	related = news.UniqueIDs(related)
 	if len(related) > news.MaxPinned {
 		return nil, news.Invalid("related", "at most %d stories", news.MaxPinned)
 	}

@@ -262,5 +262,5 @@ func findBySlug[T any](ctx context.Context, db *DB, scan func(scanner) (*T, erro
 	if err != nil {
 		return nil, err
 	}
-	return page(items, p), nil
+	return news.PageOf(items, p), nil
 }

@@ -337,24 +337,11 @@ func checkRefs(ctx context.Context, tx *sql.Tx, a *news.Article) error {
 			idList(ref.ids)).Scan(&n); err != nil {
 			return err
 		}
-		if n != len(uniqueIDs(ref.ids)) {
+		if n != len(news.UniqueIDs(ref.ids)) {
 			return news.Invalid(ref.field, "unknown %s", ref.field)
 		}
 	}
 	return nil
-}
-
-// uniqueIDs returns ids without repeats, in first-seen order.
-func uniqueIDs(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // uniqueArticleSlug appends -2, -3… to a.Slug until no article has it.
@@ -551,12 +538,12 @@ func (w *articleWriter) update(ctx context.Context, old, a *news.Article, oldKey
 // link writes a's authors, tags and categories.
 func (w *articleWriter) link(ctx context.Context, a *news.Article) error {
 	pub := pubAt(a)
-	for i, id := range uniqueIDs(a.AuthorIDs) {
+	for i, id := range news.UniqueIDs(a.AuthorIDs) {
 		if _, err := w.author.ExecContext(ctx, a.ID, id, i, pub); err != nil {
 			return fmt.Errorf("insert article author: %w", err)
 		}
 	}
-	for i, id := range uniqueIDs(a.TagIDs) {
+	for i, id := range news.UniqueIDs(a.TagIDs) {
 		if _, err := w.tag.ExecContext(ctx, a.ID, id, i, pub); err != nil {
 			return fmt.Errorf("insert article tag: %w", err)
 		}
