@@ -2,9 +2,7 @@ package sqlite_test
 
 import (
 	"context"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
@@ -89,22 +87,6 @@ func TestSearchIndexFollowsWrites(t *testing.T) {
 	exec(`UPDATE articles SET title = title || ' Vqxz' WHERE slug = ?`, seedSlug)
 	if got := searchSlugs(t, s, "vqxz "); len(got) != 1 || got[0] != seedSlug {
 		t.Errorf("an edit after the rebuild is not indexed: %v", got)
-	}
-}
-
-// TestSearchScheduled: a scheduled story is indexed but found only from its
-// publish time on.
-func TestSearchScheduled(t *testing.T) {
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: func() time.Time { return now }})
-	s := &news.Searcher{Store: db, Now: func() time.Time { return now }}
-	const scheduled = "cong-bo-quy-hoach-phan-khu-do-thi-moi-phia-nam-thanh-pho"
-	if got := searchSlugs(t, s, "quy hoạch phân khu "); slices.Contains(got, scheduled) {
-		t.Errorf("scheduled story found early: %v", got)
-	}
-	now = time.Date(2030, 1, 1, 2, 0, 0, 0, time.UTC)
-	if got := searchSlugs(t, s, "quy hoạch phân khu "); !slices.Contains(got, scheduled) {
-		t.Errorf("scheduled story not found after its time: %v", got)
 	}
 }
 

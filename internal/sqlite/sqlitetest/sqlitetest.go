@@ -22,18 +22,41 @@ func Open(tb testing.TB, opts sqlite.Options) *sqlite.DB {
 	return open(tb, filepath.Join(tb.TempDir(), "newsdesk.db"), opts)
 }
 
+// paths maps each database open has opened, and not yet closed, to its
+// file: whichever of Reopen and the test's cleanup takes a database out of
+// it closes that database, so none is closed twice.
+var paths sync.Map // *sqlite.DB -> string
+
 func open(tb testing.TB, path string, opts sqlite.Options) *sqlite.DB {
 	tb.Helper()
 	db, err := sqlite.Open(context.Background(), path, opts)
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
+	paths.Store(db, path)
 	tb.Cleanup(func() {
+		if _, ok := paths.LoadAndDelete(db); !ok {
+			return // closed by Reopen
+		}
 		if err := db.Close(); err != nil {
 			tb.Errorf("close database: %v", err)
 		}
 	})
 	return db
+}
+
+// Reopen closes db, opened by Open, OpenDemo or Reopen and not yet closed,
+// and opens its file again with opts, closed when the test ends.
+func Reopen(tb testing.TB, db *sqlite.DB, opts sqlite.Options) *sqlite.DB {
+	tb.Helper()
+	path, ok := paths.LoadAndDelete(db)
+	if !ok {
+		tb.Fatal("reopen: the database was not opened by sqlitetest, or is closed")
+	}
+	if err := db.Close(); err != nil {
+		tb.Fatalf("close database: %v", err)
+	}
+	return open(tb, path.(string), opts)
 }
 
 var (

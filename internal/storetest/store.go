@@ -1,23 +1,16 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
-func TestMain(m *testing.M) { sqlitetest.Main(m) }
-
-const seedSlug = "so-thong-tin-va-truyen-thong-tap-huan-cong-tac-thong-tin-doi-ngoai"
-
-func TestArticleBySlug(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testArticleBySlug(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 
 	t.Run("OK", func(t *testing.T) {
@@ -46,11 +39,11 @@ func TestArticleBySlug(t *testing.T) {
 	})
 }
 
-// TestScheduledBecomesVisible moves the store's clock past a scheduled
+// testScheduledBecomesVisible moves the store's clock past a scheduled
 // publish time: no job runs, the query compares with now.
-func TestScheduledBecomesVisible(t *testing.T) {
+func testScheduledBecomesVisible(t *testing.T, b Backend) {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: func() time.Time { return now }})
+	db := b.OpenDemo(t, Options{Now: func() time.Time { return now }})
 	ctx := context.Background()
 	const slug = "cong-bo-quy-hoach-phan-khu-do-thi-moi-phia-nam-thanh-pho"
 	filter := news.ArticleFilter{Category: "do-thi"}
@@ -75,8 +68,8 @@ func TestScheduledBecomesVisible(t *testing.T) {
 	}
 }
 
-func TestDraftsInvisible(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testDraftsInvisible(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	for _, slug := range []string{
 		"kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho",
@@ -105,8 +98,8 @@ func TestDraftsInvisible(t *testing.T) {
 	}
 }
 
-func TestFindArticlesFilters(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testFindArticlesFilters(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	all, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 100})
 	if err != nil {
@@ -221,10 +214,10 @@ func TestFindArticlesFilters(t *testing.T) {
 	}
 }
 
-// TestPagination walks the whole list forward and backward in pages of
+// testPagination walks the whole list forward and backward in pages of
 // several sizes and checks that the walks see every article once, in order.
-func TestPagination(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testPagination(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	all, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 100})
 	if err != nil {
@@ -284,8 +277,8 @@ func TestPagination(t *testing.T) {
 	}
 }
 
-func TestRelatedNeverSelf(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testRelatedNeverSelf(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	all, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 100})
 	if err != nil {
@@ -319,8 +312,8 @@ func TestRelatedNeverSelf(t *testing.T) {
 	}
 }
 
-func TestCreateArticle(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testCreateArticle(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	cat, err := db.Categories(ctx)
 	if err != nil {
@@ -390,8 +383,8 @@ func TestCreateArticle(t *testing.T) {
 	})
 }
 
-func TestTaxonomy(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testTaxonomy(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	cats, err := db.Categories(ctx)
 	if err != nil {
@@ -454,27 +447,16 @@ func TestTaxonomy(t *testing.T) {
 	}
 }
 
-// TestReopen checks that what was written is there after the database is
+// testReopen checks that what was written is there after the database is
 // closed and opened again, and that reopening does not migrate twice.
-func TestReopen(t *testing.T) {
+func testReopen(t *testing.T, b Backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "newsdesk.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := b.Open(t, Options{})
 	tag := &news.Tag{Name: "Hải Phòng"}
 	if err := db.CreateTag(ctx, tag); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err = sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = b.Reopen(t, db, Options{})
 	if err := db.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -484,10 +466,10 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-// TestArticleViewBySlug: the one-statement article page reads what the
+// testArticleViewBySlug: the one-statement article page reads what the
 // separate reads do, bylines and tags in order.
-func TestArticleViewBySlug(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testArticleViewBySlug(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	v, err := db.ArticleViewBySlug(ctx, seedSlug)
 	if err != nil {

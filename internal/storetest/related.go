@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -6,13 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdesk/newsdesk/internal/demo"
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
-func TestRelated(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+func testRelated(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
 	seed, err := db.ArticleBySlug(ctx, seedSlug)
 	if err != nil {
@@ -53,7 +52,7 @@ func TestRelated(t *testing.T) {
 		}
 		// Pin a story that is also computed: it comes first, once.
 		for i, rid := range []int64{pinned.ID, ids[1]} {
-			if err := db.ExecForTest(ctx, `INSERT INTO article_related (article_id, related_id, position) VALUES (?, ?, ?)`, seed.ID, rid, i); err != nil {
+			if err := b.Exec(ctx, db, `INSERT INTO article_related (article_id, related_id, position) VALUES (?, ?, ?)`, seed.ID, rid, i); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -67,7 +66,7 @@ func TestRelated(t *testing.T) {
 	})
 
 	t.Run("UnpublishedLeftOut", func(t *testing.T) {
-		if err := db.ExecForTest(ctx, `UPDATE articles SET status = 'draft', search_key = NULL WHERE id = ?`, ids[2]); err != nil {
+		if err := b.Exec(ctx, db, `UPDATE articles SET status = 'draft', search_key = NULL WHERE id = ?`, ids[2]); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.RelatedArticleIDs(ctx, seed.ID, 20)
@@ -123,10 +122,10 @@ func TestRelated(t *testing.T) {
 	})
 }
 
-func TestRefreshRelatedAfterBulk(t *testing.T) {
-	db := sqlitetest.Open(t, sqlite.Options{})
+func testRefreshRelatedAfterBulk(t *testing.T, b Backend) {
+	db := b.Open(t, Options{})
 	ctx := context.Background()
-	if err := demoSynthetic(ctx, db, 400); err != nil {
+	if err := demo.Synthetic(ctx, db, demo.SyntheticOptions{N: 400, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	l, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 1})

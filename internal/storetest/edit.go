@@ -1,4 +1,4 @@
-package sqlite_test
+package storetest
 
 import (
 	"context"
@@ -7,18 +7,16 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
-// TestEditsKeepEverythingInStep walks one story through the editorial
+// testEditsKeepEverythingInStep walks one story through the editorial
 // writes and checks, after each, what every read path sees: lookups, the
 // lists by category, tag and author, search, and the database's own
 // integrity checks.
-func TestEditsKeepEverythingInStep(t *testing.T) {
+func testEditsKeepEverythingInStep(t *testing.T, b Backend) {
 	now := time.Date(2026, 11, 26, 8, 0, 0, 0, news.DefaultZone)
 	clock := func() time.Time { return now }
-	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: clock})
+	db := b.OpenDemo(t, Options{Now: clock})
 	s := &news.Searcher{Store: db, Now: clock}
 	ctx := context.Background()
 
@@ -122,5 +120,3 @@ func TestEditsKeepEverythingInStep(t *testing.T) {
 		t.Errorf("public draft list: %v", err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
