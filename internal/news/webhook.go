@@ -154,9 +154,29 @@ type WebhookStore interface {
 	DisableWebhook(ctx context.Context, id int64) error
 	// Deliveries lists the newest deliveries to the webhook id.
 	Deliveries(ctx context.Context, webhookID int64, limit int) ([]*Delivery, error)
-	// DueDeliveries returns up to limit pending deliveries due at now, to
-	// active webhooks, oldest first.
+	// DueDeliveries claims up to limit pending deliveries due at now, to
+	// active webhooks, oldest first: each is held for ClaimLease, so that
+	// another process polling the same store does not take it too, until
+	// RecordAttempt ends the claim (or the lease runs out, if the claimer
+	// died).
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*Delivery, error)
 	// RecordAttempt stores the outcome of a try at the delivery id.
 	RecordAttempt(ctx context.Context, id int64, a Attempt) error
+}
+
+// ClaimLease is how long a claimed delivery is kept from other deliverers:
+// longer than a whole batch of attempts takes.
+const ClaimLease = 15 * time.Minute
+
+// AttemptOutcome is what an attempt leaves a delivery with: its status,
+// when to try next (zero once done) and when it was delivered (zero if
+// not).
+func AttemptOutcome(a Attempt) (status DeliveryStatus, next, delivered time.Time) {
+	switch {
+	case a.OK:
+		return DeliveryDelivered, time.Time{}, a.At
+	case a.Retry.IsZero():
+		return DeliveryFailed, time.Time{}, time.Time{}
+	}
+	return DeliveryPending, a.Retry, time.Time{}
 }

@@ -96,40 +96,47 @@ func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*ne
 	return collect(ctx, db, db.scanDelivery, deliveriesSQL, webhookID, limit)
 }
 
-// DueDeliveries implements news.WebhookStore. It reads through the writer:
-// the deliverer must see its own last writes.
+// DueDeliveries implements news.WebhookStore: it claims the due
+// deliveries (next_attempt_at moved to the end of news.ClaimLease) in the
+// writer's transaction, so that a second process on the same file could
+// not take them too.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*news.Delivery, error) {
-	rows, err := db.w.QueryContext(ctx, dueDeliveriesSQL, now.UnixMilli(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []*news.Delivery
-	for rows.Next() {
-		d, err := db.scanDelivery(rows)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, dueDeliveriesSQL, now.UnixMilli(), limit)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			d, err := db.scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		lease := now.Add(news.ClaimLease).UnixMilli()
+		for _, d := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?`, lease, d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // RecordAttempt implements news.WebhookStore.
 func (db *DB) RecordAttempt(ctx context.Context, id int64, a news.Attempt) error {
-	status, next, delivered := news.DeliveryPending, any(nil), any(nil)
-	switch {
-	case a.OK:
-		status, delivered = news.DeliveryDelivered, a.At.UnixMilli()
-	case a.Retry.IsZero():
-		status = news.DeliveryFailed
-	default:
-		next = a.Retry.UnixMilli()
-	}
+	status, next, delivered := news.AttemptOutcome(a)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?,
 			delivered_at = ?, last_status = ?, last_error = ? WHERE id = ?`,
-			string(status), next, delivered, a.Status, a.Error, id)
+			string(status), millis(next), millis(delivered), a.Status, a.Error, id)
 		return err
 	})
 }
