@@ -1,0 +1,223 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+const (
+	authorCols   = `au.id, au.slug, au.name, au.bio, au.avatar_url, au.created_at`
+	tagCols      = `t.id, t.slug, t.name, t.created_at`
+	categoryCols = `c.id, c.slug, c.name, c.description, COALESCE(c.parent_id, 0), c.position, c.created_at`
+)
+
+func (db *DB) scanAuthor(s pgx.Row) (*news.Author, error) {
+	var a news.Author
+	var created int64
+	if err := s.Scan(&a.ID, &a.Slug, &a.Name, &a.Bio, &a.AvatarURL, &created); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = db.timeOf(created)
+	return &a, nil
+}
+
+func (db *DB) scanTag(s pgx.Row) (*news.Tag, error) {
+	var t news.Tag
+	var created int64
+	if err := s.Scan(&t.ID, &t.Slug, &t.Name, &created); err != nil {
+		return nil, err
+	}
+	t.CreatedAt = db.timeOf(created)
+	return &t, nil
+}
+
+func (db *DB) scanCategory(s pgx.Row) (*news.Category, error) {
+	var c news.Category
+	var created int64
+	if err := s.Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.ParentID, &c.Position, &created); err != nil {
+		return nil, err
+	}
+	c.CreatedAt = db.timeOf(created)
+	return &c, nil
+}
+
+// one runs a one-row read; no row is a NOT_FOUND error saying what.
+func one[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), what, sql string, a ...any) (*T, error) {
+	v, err := scan(r.db.queryRow(ctx, r.pool, sql, a...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, news.Errorf(news.ENOTFOUND, "no %s", what)
+	}
+	return v, err
+}
+
+// AuthorsOfArticles implements news.Reader.
+func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
+	return linked(ctx, r, ids, r.db.scanAuthor, `SELECT l.article_id, `+authorCols+`
+		FROM article_authors l JOIN authors au ON au.id = l.author_id
+		WHERE l.article_id = ANY($1) ORDER BY l.article_id, l.position`)
+}
+
+// TagsOfArticles implements news.Reader.
+func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
+	return linked(ctx, r, ids, r.db.scanTag, `SELECT l.article_id, `+tagCols+`
+		FROM article_tags l JOIN tags t ON t.id = l.tag_id
+		WHERE l.article_id = ANY($1) ORDER BY l.article_id, l.position`)
+}
+
+// linked runs a query whose rows are an article id followed by the columns
+// scan reads, and groups the results by article. Every id gets an entry.
+func linked[T any](ctx context.Context, r reader, ids []int64, scan func(pgx.Row) (*T, error), sql string) (map[int64][]*T, error) {
+	rows, err := r.db.query(ctx, r.pool, sql, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64][]*T, len(ids))
+	for _, id := range ids {
+		out[id] = []*T{}
+	}
+	for rows.Next() {
+		var articleID int64
+		v, err := scan(prefixRow{rows, &articleID})
+		if err != nil {
+			return nil, err
+		}
+		out[articleID] = append(out[articleID], v)
+	}
+	return out, rows.Err()
+}
+
+// prefixRow scans a leading column into id before the row's own columns.
+type prefixRow struct {
+	row pgx.Row
+	id  *int64
+}
+
+func (p prefixRow) Scan(dest ...any) error {
+	return p.row.Scan(append([]any{p.id}, dest...)...)
+}
+
+// LinksOfArticles implements news.Reader: both in one statement.
+func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	rows, err := r.db.query(ctx, r.pool, `SELECT l.article_id, 'a', l.position, `+authorCols+`
+			FROM article_authors l JOIN authors au ON au.id = l.author_id WHERE l.article_id = ANY($1)
+		UNION ALL
+		SELECT l.article_id, 't', l.position, t.id, t.slug, t.name, '', '', t.created_at
+			FROM article_tags l JOIN tags t ON t.id = l.tag_id WHERE l.article_id = ANY($1)
+		ORDER BY 1, 2, 3`, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	authors := make(map[int64][]*news.Author, len(ids))
+	tags := make(map[int64][]*news.Tag, len(ids))
+	for _, id := range ids {
+		authors[id], tags[id] = []*news.Author{}, []*news.Tag{}
+	}
+	for rows.Next() {
+		var articleID int64
+		var kind string
+		var position int
+		var a news.Author
+		var created int64
+		if err := rows.Scan(&articleID, &kind, &position, &a.ID, &a.Slug, &a.Name, &a.Bio, &a.AvatarURL, &created); err != nil {
+			return nil, nil, err
+		}
+		a.CreatedAt = r.db.timeOf(created)
+		if kind == "a" {
+			authors[articleID] = append(authors[articleID], &a)
+		} else {
+			tags[articleID] = append(tags[articleID], &news.Tag{ID: a.ID, Slug: a.Slug, Name: a.Name, CreatedAt: a.CreatedAt})
+		}
+	}
+	return authors, tags, rows.Err()
+}
+
+// categoryCache is the category list as of a generation.
+type categoryCache struct {
+	gen  uint64
+	list []*news.Category
+}
+
+// Categories implements news.Reader, kept in memory for as long as no
+// replica writes (callers must not change what they get).
+func (r reader) Categories(ctx context.Context) ([]*news.Category, error) {
+	gen := r.db.gen.Load()
+	if c := r.db.cats.Load(); c != nil && c.gen == gen {
+		return c.list, nil
+	}
+	list, err := collect(ctx, r, r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	if err != nil {
+		return nil, err
+	}
+	r.db.cats.Store(&categoryCache{gen: gen, list: list})
+	return list, nil
+}
+
+// AuthorBySlug implements news.Reader.
+func (r reader) AuthorBySlug(ctx context.Context, slug string) (*news.Author, error) {
+	return one(ctx, r, r.db.scanAuthor, fmt.Sprintf("author with slug %q", slug),
+		`SELECT `+authorCols+` FROM authors au WHERE au.slug = $1`, slug)
+}
+
+// TagBySlug implements news.Reader.
+func (r reader) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
+	return one(ctx, r, r.db.scanTag, fmt.Sprintf("tag with slug %q", slug),
+		`SELECT `+tagCols+` FROM tags t WHERE t.slug = $1`, slug)
+}
+
+// AuthorsByID implements news.Reader.
+func (r reader) AuthorsByID(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
+	list, err := collect(ctx, r, r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au WHERE au.id = ANY($1)`, ids)
+	return byID(list, func(a *news.Author) int64 { return a.ID }), err
+}
+
+// TagsByID implements news.Reader.
+func (r reader) TagsByID(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
+	list, err := collect(ctx, r, r.db.scanTag, `SELECT `+tagCols+` FROM tags t WHERE t.id = ANY($1)`, ids)
+	return byID(list, func(t *news.Tag) int64 { return t.ID }), err
+}
+
+func byID[T any](list []*T, id func(*T) int64) map[int64]*T {
+	out := make(map[int64]*T, len(list))
+	for _, v := range list {
+		out[id(v)] = v
+	}
+	return out
+}
+
+// FindAuthors implements news.Reader.
+func (r reader) FindAuthors(ctx context.Context, p news.Page) (*news.List[news.Author], error) {
+	return findBySlug(ctx, r, r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au`, "au.slug", p)
+}
+
+// FindTags implements news.Reader.
+func (r reader) FindTags(ctx context.Context, p news.Page) (*news.List[news.Tag], error) {
+	return findBySlug(ctx, r, r.db.scanTag, `SELECT `+tagCols+` FROM tags t`, "t.slug", p)
+}
+
+// findBySlug pages through a table in slug order with keyset cursors.
+func findBySlug[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), selectFrom, slugCol string, p news.Page) (*news.List[T], error) {
+	var a args
+	q := selectFrom + ` WHERE true`
+	if p.After != nil {
+		q += ` AND ` + slugCol + ` > ` + a.add(p.After.Slug)
+	}
+	if p.Before != nil {
+		q += ` AND ` + slugCol + ` < ` + a.add(p.Before.Slug)
+	}
+	order := "ASC"
+	if p.Backward {
+		order = "DESC"
+	}
+	q += ` ORDER BY ` + slugCol + ` ` + order + ` LIMIT ` + a.add(p.Limit+1)
+	items, err := collect(ctx, r, scan, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	return news.PageOf(items, p), nil
+}
