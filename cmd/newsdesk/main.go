@@ -42,6 +42,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/bench"
 	"github.com/newsdesk/newsdesk/internal/demo"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/postgres"
 	"github.com/newsdesk/newsdesk/internal/ratelimit"
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
@@ -184,7 +185,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", env("NEWSDESK_DB", "newsdesk.db"), "SQLite database file (env NEWSDESK_DB)")
+	return fs.String("db", env("NEWSDESK_DB", "newsdesk.db"), "SQLite database file, or a postgres:// URL (env NEWSDESK_DB)")
 }
 
 // pepperFlags adds the flags that locate the API key pepper and returns a
@@ -199,7 +200,13 @@ func pepperFlags(fs *flag.FlagSet) func(dbPath string) ([]byte, error) {
 		}
 		f := *file
 		if f == "" {
-			f = env("NEWSDESK_PEPPER_FILE", dbPath+".pepper")
+			f = os.Getenv("NEWSDESK_PEPPER_FILE")
+		}
+		if f == "" && v == "" {
+			if postgres.IsURL(dbPath) {
+				return nil, errors.New("a PostgreSQL database needs --pepper or --pepper-file (env NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE): every replica must use the same pepper")
+			}
+			f = dbPath + ".pepper"
 		}
 		return auth.Pepper(v, f)
 	}
@@ -209,6 +216,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", env("NEWSDESK_ADDR", ":8080"), "listen address HOST:PORT (env NEWSDESK_ADDR)")
 	dbPath := dbFlag(fs)
+	replica := fs.String("db-replica", env("NEWSDESK_DB_REPLICA", ""), "PostgreSQL only: a read replica's postgres:// URL for public reads (env NEWSDESK_DB_REPLICA)")
+	replicas := fs.Int("replicas", envInt("NEWSDESK_REPLICAS", 1), "how many newsdesk replicas serve the site behind the load balancer: each enforces 1/N of every rate-limit budget (env NEWSDESK_REPLICAS)")
 	withDemo := fs.Bool("demo", envBool("NEWSDESK_DEMO"), "load the demo content into an empty database (env NEWSDESK_DEMO)")
 	production := fs.Bool("production", envBool("NEWSDESK_PRODUCTION"), "production mode: no GraphiQL, no introspection (env NEWSDESK_PRODUCTION)")
 	pepper := pepperFlags(fs)
@@ -244,8 +253,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: --public-url %q is not an absolute http(s) URL", *publicURL)
 	}
 
+	if *replicas < 1 {
+		return fmt.Errorf("serve: --replicas must be at least 1, not %d", *replicas)
+	}
+
 	start := time.Now()
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, err := openStore(ctx, *dbPath, *replica)
 	if err != nil {
 		return err
 	}
@@ -260,7 +273,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		if seeded {
-			log.Info("demo content loaded", "db", *dbPath)
+			log.Info("demo content loaded", "db", redactDB(*dbPath))
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -271,7 +284,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv := server.New(server.Config{
 		Store: db, Keys: auth.New(db, pep), Views: views, Logger: log, Dev: !*production,
 		PublicURL: *publicURL, SiteName: *siteName,
-		RateLimit: limited, TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
+		RateLimit: limited, Budgets: ratelimit.Share(ratelimit.DefaultBudgets, *replicas),
+		TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
 		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
 		ResponseCacheBytes: cacheBytes(*cacheMB),
 	})
@@ -302,7 +316,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		(&webhook.Deliverer{Store: db, Logger: log}).Run(work)
 	}()
 
-	log.Info("listening", "addr", ln.Addr().String(), "db", *dbPath, "production", *production,
+	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
 		"rate_limit", limited, "allowlist", *allowList, "startup", time.Since(start).String())
 	err = srv.Serve(ctx, ln)
 	stopWork()
@@ -316,14 +330,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 // openDB parses the flags of a command whose only flag is --db, and opens
 // (and migrates) the database.
-func openDB(ctx context.Context, name string, args []string, stderr io.Writer) (*sqlite.DB, string, error) {
+func openDB(ctx context.Context, name string, args []string, stderr io.Writer) (store, string, error) {
 	fs := newFlags(name, stderr)
 	dbPath := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, "", err
 	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
-	return db, *dbPath, err
+	db, err := openStore(ctx, *dbPath, "")
+	return db, redactDB(*dbPath), err
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -351,7 +365,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *withDemo == (*n > 0) {
 		return errors.New("seed: give exactly one of --demo or --synthetic N")
 	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, err := openStore(ctx, *dbPath, "")
 	if err != nil {
 		return err
 	}
@@ -364,7 +378,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !seeded {
 			return errors.New("seed: the database already has content; demo content goes only into an empty one")
 		}
-		fmt.Fprintf(stdout, "%s: demo content loaded\n", *dbPath)
+		fmt.Fprintf(stdout, "%s: demo content loaded\n", redactDB(*dbPath))
 		return nil
 	}
 	start := time.Now()
@@ -378,7 +392,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d synthetic articles in %s\n", *dbPath, *n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: %d synthetic articles in %s\n", redactDB(*dbPath), *n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -391,7 +405,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, err := openStore(ctx, *dbPath, "")
 	if err != nil {
 		return err
 	}
@@ -402,7 +416,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "%s: search index rebuilt over %d published articles in %s\n", redactDB(*dbPath), n, time.Since(start).Round(time.Millisecond))
 	}
 	if !*related {
 		return nil
@@ -420,7 +434,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", *dbPath, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s: related lists computed for %d articles in %s\n", redactDB(*dbPath), n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -445,7 +459,7 @@ func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	open := func() (*sqlite.DB, error) { return sqlite.Open(ctx, *dbPath, sqlite.Options{}) }
+	open := func() (store, error) { return openStore(ctx, *dbPath, "") }
 	switch args[0] {
 	case "create":
 		db, err := open()
@@ -542,7 +556,7 @@ func webhooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, webhooksUsage)
 		return fmt.Errorf("unknown webhooks command %q", args[0])
 	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, err := openStore(ctx, *dbPath, "")
 	if err != nil {
 		return err
 	}
@@ -609,7 +623,7 @@ func queries(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	db, err := openStore(ctx, *dbPath, "")
 	if err != nil {
 		return err
 	}
@@ -648,6 +662,9 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *out == "" {
 		return errors.New("backup: --out FILE is required")
 	}
+	if err := sqliteOnly("backup", *dbPath); err != nil {
+		return err
+	}
 	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
 	if err != nil {
 		return err
@@ -676,6 +693,9 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *from == "" {
 		return errors.New("restore: --from FILE is required")
+	}
+	if err := sqliteOnly("restore", *dbPath); err != nil {
+		return err
 	}
 	if err := sqlite.Restore(ctx, *from, *dbPath); err != nil {
 		return err

@@ -246,3 +246,18 @@ func (w *writer) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Share returns each of budgets divided among n replicas (rounded up, at
+// least 1): when n replicas each enforce their share, a client spread over
+// all of them gets at most the whole budget, and never more, without the
+// replicas sharing a counter.
+func Share(budgets map[news.Role]Budget, n int) map[news.Role]Budget {
+	if n <= 1 {
+		return budgets
+	}
+	out := make(map[news.Role]Budget, len(budgets))
+	for role, b := range budgets {
+		out[role] = Budget{PerMinute: max((b.PerMinute+n-1)/n, 1), Burst: max((b.Burst+n-1)/n, 1)}
+	}
+	return out
+}
