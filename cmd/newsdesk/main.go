@@ -7,6 +7,8 @@
 //	newsdesk keys    create --role ROLE --name NAME | list | revoke ID  [--db newsdesk.db]
 //	newsdesk webhooks add --url URL [--secret S] | list | disable ID | deliveries ID  [--db newsdesk.db]
 //	newsdesk queries add --file Q.graphql [--name N] | list  [--db newsdesk.db]
+//	newsdesk export  [--db newsdesk.db] [--out site.ndjson]
+//	newsdesk import  --db postgres://… [--in site.ndjson]
 //	newsdesk backup  --db newsdesk.db --out backup.db
 //	newsdesk restore --db newsdesk.db --from backup.db
 //	newsdesk bench   --db big.db [--duration 10s] [--connections 32] [--only NAME]
@@ -16,7 +18,7 @@
 // NEWSDESK_PUBLIC_URL, NEWSDESK_SITE_NAME, NEWSDESK_RATE_LIMIT,
 // NEWSDESK_CORS_ORIGINS, NEWSDESK_TRUSTED_PROXIES, NEWSDESK_GRAPHQL_ALLOWLIST,
 // NEWSDESK_DRAIN_DELAY, NEWSDESK_REQUEST_TIMEOUT, NEWSDESK_READER_ADDR,
-// NEWSDESK_RESPONSE_CACHE_MB.
+// NEWSDESK_RESPONSE_CACHE_MB, NEWSDESK_DB_REPLICA, NEWSDESK_REPLICAS.
 package main
 
 import (
@@ -46,6 +48,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/ratelimit"
 	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/transfer"
 	"github.com/newsdesk/newsdesk/internal/viewcount"
 	"github.com/newsdesk/newsdesk/internal/webhook"
 )
@@ -71,6 +74,8 @@ commands:
   keys     create, list and revoke API keys
   webhooks add, list and disable partner webhooks; show deliveries
   queries  register GraphQL queries for the allow-list (serve --graphql-allowlist)
+  export   write the whole site as NDJSON (to move it to another store)
+  import   read an export into an empty database (SQLite file or PostgreSQL)
   backup   write an online, consistent, checked copy of the database
   restore  put a backup in place of the database (server stopped)
   bench    load-test the server on a database, against the physical floor
@@ -99,6 +104,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return webhooks(ctx, args[1:], stdout, stderr)
 	case "queries":
 		return queries(ctx, args[1:], stdout, stderr)
+	case "export":
+		return export(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importSite(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "backup":
 		return backup(ctx, args[1:], stdout, stderr)
 	case "restore":
@@ -648,6 +657,78 @@ func queries(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "registered %q; clients send extensions.persistedQuery.sha256Hash:\n%s\n", q.Name, q.Hash)
 	return nil
+}
+
+// export writes the whole site as NDJSON to --out, or to stdout.
+func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	dbPath := dbFlag(fs)
+	out := fs.String("out", "", "the file to write (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, *dbPath, "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w, report := stdout, stderr
+	if *out != "" {
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer f.Close()
+		w, report = f, stdout
+	}
+	start := time.Now()
+	n, err := transfer.Export(ctx, db, w)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(report, "%s: exported %s in %s\n", redactDB(*dbPath), counts(n), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// importSite reads an export from --in, or from stdin, into an empty
+// database.
+func importSite(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("import", stderr)
+	dbPath := dbFlag(fs)
+	in := fs.String("in", "", "the export to read (default: standard input)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r := stdin
+	if *in != "" {
+		f, err := os.Open(*in)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	db, err := openStore(ctx, *dbPath, "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	n, err := transfer.Import(ctx, db, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: imported %s in %s\n", redactDB(*dbPath), counts(n), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// counts lists what moved, in a fixed order.
+func counts(n transfer.Counts) string {
+	var parts []string
+	for _, kind := range []string{"categories", "authors", "tags", "articles", "related lists", "revisions", "keys", "webhooks", "queries"} {
+		parts = append(parts, fmt.Sprintf("%d %s", n[kind], kind))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // backup writes an online, consistent copy of the database (VACUUM INTO,

@@ -17,6 +17,7 @@ import (
 type store interface {
 	server.Store
 	news.KeyStore
+	news.SiteStore
 	BulkLoad(ctx context.Context, fn func(add func(*news.Article) error) error) error
 	RebuildSearch(ctx context.Context) (int, error)
 	RefreshRelated(ctx context.Context, since time.Time, progress func(done int)) (int, error)

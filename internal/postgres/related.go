@@ -29,7 +29,7 @@ func (r reader) RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]i
 		return nil, err
 	}
 	// A story pinned and also computed appears once.
-	ids := make([]int64, 0, limit)
+	var ids []int64
 	for _, rid := range all {
 		if !slices.Contains(ids, rid) && len(ids) < limit {
 			ids = append(ids, rid)

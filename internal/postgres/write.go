@@ -254,7 +254,7 @@ func (db *DB) ImportArticle(ctx context.Context, a *news.Article) error {
 			a.UpdatedAt = a.CreatedAt
 		}
 		db.normalizeTimes(a)
-		if err := insertArticle(ctx, tx, a); err != nil {
+		if err := insertArticle(ctx, tx, a, false); err != nil {
 			return err
 		}
 		return refreshRelatedAround(ctx, tx, a.ID)
@@ -404,11 +404,14 @@ func newArticleID(ctx context.Context, tx pgx.Tx) (int64, error) {
 	return id, err
 }
 
-// insertArticle writes a prepared article and its links, and sets a.ID.
-func insertArticle(ctx context.Context, tx pgx.Tx, a *news.Article) error {
-	var err error
-	if a.ID, err = newArticleID(ctx, tx); err != nil {
-		return err
+// insertArticle writes a prepared article and its links, with a new id
+// unless keepID (an import).
+func insertArticle(ctx context.Context, tx pgx.Tx, a *news.Article, keepID bool) error {
+	if !keepID {
+		var err error
+		if a.ID, err = newArticleID(ctx, tx); err != nil {
+			return err
+		}
 	}
 	key, err := searchKey(ctx, tx, a)
 	if err != nil {
