@@ -45,6 +45,9 @@ type Options struct {
 	// AllowList, when set, serves only the queries registered in it to
 	// clients below the editor role.
 	AllowList news.QueryStore
+	// Queries are the registered queries, which persisted queries sent by
+	// hash alone find on any replica (nil: only those sent here before).
+	Queries news.QueryStore
 	// Logger receives internal errors, which clients see only as
 	// "internal error" with the request id.
 	Logger *slog.Logger
@@ -84,10 +87,8 @@ func NewHandler(cfg Options) http.Handler {
 		srv.Use(&allowList{store: cfg.AllowList})
 	}
 	// Automatic persisted queries (Apollo's protocol): a client sends the
-	// hash alone, and the query only when told PersistedQueryNotFound. A
-	// cache per process is right with several replicas too: a miss costs
-	// one resend.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	// hash alone, and the query only when told PersistedQueryNotFound.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(cfg.Queries)})
 	srv.Use(shapeLimit{depth: cfg.Limits.Depth, aliases: cfg.Limits.Aliases})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.Use(costCharge{observe: cfg.Observe, charge: cfg.Charge})

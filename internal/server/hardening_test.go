@@ -191,6 +191,17 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	if _, a := post(t, e, "", map[string]any{"query": q, "extensions": ext}); len(a.Errors) == 0 {
 		t.Error("a wrong hash was accepted")
 	}
+	// A registered query (newsdesk queries add: in the store every replica
+	// shares) works by hash alone the first time, on a replica that never
+	// saw its text.
+	pq := &news.PersistedQuery{Name: "authors", Query: `query Authors { authors(first: 2) { nodes { slug } } }`}
+	if err := e.DB.RegisterQuery(context.Background(), pq); err != nil {
+		t.Fatal(err)
+	}
+	_, a = post(t, e, "", map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": pq.Hash}}})
+	if len(a.Errors) > 0 || !strings.Contains(string(a.Data), `"slug"`) {
+		t.Errorf("a registered query's hash alone: %s %+v", a.Data, a.Errors)
+	}
 }
 
 func TestAllowList(t *testing.T) {

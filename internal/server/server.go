@@ -160,6 +160,7 @@ func New(cfg Config) *Server {
 		Webhooks:  cfg.Store,
 		ViewStore: cfg.Store,
 		Views:     cfg.Views,
+		Queries:   cfg.Store,
 		Now:       cfg.Now,
 		Dev:       cfg.Dev,
 		Limits:    cfg.Limits,
