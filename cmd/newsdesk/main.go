@@ -11,7 +11,7 @@
 //	newsdesk import  --db postgres://… [--in site.ndjson]
 //	newsdesk backup  --db newsdesk.db --out backup.db
 //	newsdesk restore --db newsdesk.db --from backup.db
-//	newsdesk bench   --db big.db [--duration 10s] [--connections 32] [--only NAME]
+//	newsdesk bench   --db big.db [--postgres URL] [--duration 10s] [--connections 32] [--only NAME]
 //
 // Every flag has an environment variable: NEWSDESK_ADDR, NEWSDESK_DB,
 // NEWSDESK_DEMO, NEWSDESK_PRODUCTION, NEWSDESK_PEPPER, NEWSDESK_PEPPER_FILE,
@@ -793,6 +793,7 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	conns := fs.Int("connections", 32, "concurrent connections")
 	only := fs.String("only", "", "run only the workloads whose names contain this (the floors always run)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	pg := fs.String("postgres", env("NEWSDESK_BENCH_POSTGRES", ""), "also run the uncached workloads on PostgreSQL: a postgres:// URL of an empty database (the site is imported once) or of one holding the same site (env NEWSDESK_BENCH_POSTGRES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -811,5 +812,5 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
+	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
 }

@@ -6,7 +6,10 @@
 // handler in the benchmark's process that reads the same SQLite file with
 // one prepared statement and writes JSON. Ratios hold on noisy machines;
 // absolute numbers do not. The servers' start-up time and resident memory
-// are their own, apart from the load generator's.
+// are their own, apart from the load generator's. With a PostgreSQL
+// database holding the same site, a third server runs on it and the
+// uncached workloads run against it too, beside SQLite's, with the same
+// floor.
 package bench
 
 import (
@@ -31,7 +34,9 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/postgres"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/transfer"
 	"github.com/newsdesk/newsdesk/internal/vntext"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -46,7 +51,10 @@ type Options struct {
 	// Only, when set, runs the workloads whose names contain it (the
 	// floors always run).
 	Only string
-	Out  io.Writer
+	// Postgres, when set, is a postgres:// URL of a database holding the
+	// same site (an empty one gets it imported from DB first).
+	Postgres string
+	Out      io.Writer
 }
 
 // Result is one workload's measurement.
@@ -74,21 +82,30 @@ func Run(ctx context.Context, o Options) error {
 
 	type proc struct {
 		*started
+		name string
 		rest rss
 		peak atomic.Int64
 	}
-	servers := map[bool]*proc{}
-	for _, cached := range []bool{false, true} {
-		mb := "0"
-		if cached {
-			mb = "64"
+	var servers []*proc
+	for _, sv := range []struct{ name, db, cacheMB string }{
+		{"server without response cache", o.DB, "0"},
+		{"server with 64 MiB response cache", o.DB, "64"},
+		{"server on PostgreSQL without response cache", o.Postgres, "0"},
+	} {
+		if sv.db == "" {
+			continue
 		}
-		p, stop, err := startServer(ctx, o.Exe, o.DB, mb)
+		if sv.db == o.Postgres {
+			if err := samePostgresSite(ctx, o, o.Out); err != nil {
+				return err
+			}
+		}
+		p, stop, err := startServer(ctx, o.Exe, sv.db, sv.cacheMB)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		servers[cached] = &proc{started: p, rest: memoryOf(p.pid)}
+		servers = append(servers, &proc{started: p, name: sv.name, rest: memoryOf(p.pid)})
 	}
 	fl, err := newFloor(ctx, o.DB)
 	if err != nil {
@@ -137,8 +154,11 @@ func Run(ctx context.Context, o Options) error {
 	}()
 
 	var results []Result
-	bases := map[bool]string{false: servers[false].base, true: servers[true].base}
-	for _, w := range workloads(floorURL, bases, s) {
+	targets := []target{{base: servers[0].base, tag: "uncached"}, {base: servers[1].base, tag: "cached", cached: true}}
+	if o.Postgres != "" {
+		targets = append(targets, target{base: servers[2].base, tag: "uncached, PostgreSQL"})
+	}
+	for _, w := range workloads(floorURL, targets, s) {
 		if o.Only != "" && !strings.HasPrefix(w.name, "floor") && !strings.Contains(w.name, o.Only) {
 			continue
 		}
@@ -153,17 +173,67 @@ func Run(ctx context.Context, o Options) error {
 	sampling.Wait()
 
 	fmt.Fprintf(o.Out, "\n%d published articles, database %s\n", n, humanBytes(size))
-	for _, cached := range []bool{false, true} {
-		p, name := servers[cached], "server without response cache"
-		if cached {
-			name = "server with 64 MiB response cache"
-		}
+	if o.Postgres != "" {
+		fmt.Fprintf(o.Out, "PostgreSQL database %s\n", humanBytes(postgresSize(ctx, o.Postgres)))
+	}
+	for _, p := range servers {
 		fmt.Fprintf(o.Out, "%s: start-up %s (process start to ready), resident memory (anonymous, not file-backed) %s at rest, %s peak under load; file-backed at rest %s\n",
-			name, p.startup.Round(time.Millisecond), humanBytes(p.rest.anon), humanBytes(p.peak.Load()), humanBytes(p.rest.file))
+			p.name, p.startup.Round(time.Millisecond), humanBytes(p.rest.anon), humanBytes(p.peak.Load()), humanBytes(p.rest.file))
 	}
 	fmt.Fprintln(o.Out)
 	report(o.Out, results)
 	return nil
+}
+
+// samePostgresSite makes sure the PostgreSQL database holds the SQLite
+// site: an empty one gets it imported (export, import: once, and it takes
+// a while on a large site), one with another number of articles is an
+// error.
+func samePostgresSite(ctx context.Context, o Options, out io.Writer) error {
+	lite, err := sqlite.Open(ctx, o.DB, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer lite.Close()
+	pg, err := postgres.Open(ctx, o.Postgres, postgres.Options{})
+	if err != nil {
+		return err
+	}
+	defer pg.Close()
+	want, err := lite.MaxArticleID(ctx)
+	if err != nil {
+		return err
+	}
+	got, err := pg.MaxArticleID(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case got == want:
+		return nil
+	case got != 0:
+		return fmt.Errorf("bench: the PostgreSQL database holds another site (highest article id %d, SQLite's %d); give an empty one", got, want)
+	}
+	start := time.Now()
+	fmt.Fprintf(out, "importing the site into PostgreSQL (once)...\n")
+	r, w := io.Pipe()
+	go func() { _, err := transfer.Export(ctx, lite, w); w.CloseWithError(err) }()
+	if _, err := transfer.Import(ctx, pg, r); err != nil {
+		return fmt.Errorf("bench: import into PostgreSQL: %w", err)
+	}
+	fmt.Fprintf(out, "imported in %s\n\n", time.Since(start).Round(time.Second))
+	return nil
+}
+
+// postgresSize is the size of the database at url, 0 if unknown.
+func postgresSize(ctx context.Context, url string) int64 {
+	pg, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		return 0
+	}
+	defer pg.Close()
+	n, _ := pg.Size(ctx)
+	return n
 }
 
 // started is a server process ready for requests.
@@ -181,6 +251,11 @@ func startServer(ctx context.Context, exe, db, cacheMB string) (*started, func()
 	cmd := exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0", "--production",
 		"--rate-limit", "off", "--response-cache-mb", cacheMB)
 	cmd.Env = append(os.Environ(), "NEWSDESK_DEMO=0")
+	if postgres.IsURL(db) {
+		// The benchmark uses no keys; PostgreSQL has no file to keep a
+		// pepper beside.
+		cmd.Env = append(cmd.Env, "NEWSDESK_PEPPER=newsdesk-bench-pepper")
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, nil, err
@@ -326,7 +401,14 @@ func gqlPOST(base, doc string, vars map[string]any) vegeta.Target {
 
 func get(u string) vegeta.Target { return vegeta.Target{Method: http.MethodGet, URL: u} }
 
-func workloads(floor string, servers map[bool]string, s *site) []workload {
+// target is a server the workloads run against: the cached one gets the
+// cached set, the others the uncached set; tag ends each workload's name.
+type target struct {
+	base, tag string
+	cached    bool
+}
+
+func workloads(floor string, targets []target, s *site) []workload {
 	slug := func(i uint64) string { return s.slugs[i%uint64(len(s.slugs))] }
 	cat := func(i uint64) string { return s.categories[i%uint64(len(s.categories))] }
 	q := func(i uint64) string { return s.queries[i%uint64(len(s.queries))] }
@@ -335,11 +417,8 @@ func workloads(floor string, servers map[bool]string, s *site) []workload {
 		workload{"floor: article by slug", "", func(i uint64) vegeta.Target { return get(floor + "/floor/article?slug=" + slug(i)) }},
 		workload{"floor: keyset list of 20", "", func(i uint64) vegeta.Target { return get(floor + "/floor/list?category=" + cat(i)) }},
 	)
-	for _, cached := range []bool{false, true} {
-		base, tag := servers[cached], "uncached"
-		if cached {
-			tag = "cached"
-		}
+	for _, t := range targets {
+		base, tag, cached := t.base, t.tag, t.cached
 		article := "floor: article by slug"
 		list := "floor: keyset list of 20"
 		out = append(out,
@@ -365,12 +444,12 @@ func workloads(floor string, servers map[bool]string, s *site) []workload {
 			continue
 		}
 		out = append(out,
-			workload{"article: GraphQL POST, uncached", article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			workload{"search: REST, uncached", article, func(i uint64) vegeta.Target {
+			workload{"article: GraphQL POST, " + tag, article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
+			workload{"search: REST, " + tag, article, func(i uint64) vegeta.Target {
 				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
 			}},
-			workload{"related: REST, uncached", article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
-			workload{"RSS feed of a category, uncached", list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
+			workload{"related: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
+			workload{"RSS feed of a category, " + tag, list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
 		)
 	}
 	return out

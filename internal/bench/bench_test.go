@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/internal/bench"
 	"github.com/newsdesk/newsdesk/internal/demo"
+	"github.com/newsdesk/newsdesk/internal/postgres/pgtest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 )
 
@@ -36,13 +38,23 @@ func TestBenchRuns(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", exe, "github.com/newsdesk/newsdesk/cmd/newsdesk").CombinedOutput(); err != nil {
 		t.Fatalf("build newsdesk: %v\n%s", err, out)
 	}
+	// PostgreSQL beside SQLite when the tests have one: an empty database
+	// the benchmark imports the site into.
+	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4}
+	want := []string{"| floor: article by slug |", "| article: REST, uncached |", "| mixed frontend, cached |", "ratio to floor",
+		"server with 64 MiB response cache: start-up", "resident memory"}
+	if os.Getenv(pgtest.Env) != "" {
+		o.Postgres = pgtest.NewDatabase(t, "")
+		want = append(want, "| article: REST, uncached, PostgreSQL |", "| search: REST, uncached, PostgreSQL |",
+			"server on PostgreSQL without response cache: start-up", "PostgreSQL database ")
+	}
 	var out bytes.Buffer
-	if err := bench.Run(ctx, bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Out: &out}); err != nil {
+	o.Out = &out
+	if err := bench.Run(ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	report := out.String()
-	for _, want := range []string{"| floor: article by slug |", "| article: REST, uncached |", "| mixed frontend, cached |", "ratio to floor",
-		"server with 64 MiB response cache: start-up", "resident memory"} {
+	for _, want := range want {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}

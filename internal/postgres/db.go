@@ -374,3 +374,10 @@ func millis(t time.Time) *int64 {
 	ms := t.UnixMilli()
 	return &ms
 }
+
+// Size returns the database's size on disk, in bytes.
+func (db *DB) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.w.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+	return n, err
+}
