@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -93,8 +94,8 @@ func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*n
 					AND e.webhook_id = d.webhook_id AND e.article_id = d.article_id AND e.id < d.id)
 				ORDER BY d.next_attempt_at, d.id LIMIT $2
 				FOR UPDATE OF d SKIP LOCKED)
-			UPDATE webhook_deliveries SET next_attempt_at = $3 FROM due WHERE webhook_deliveries.id = due.id
-			RETURNING `+deliveryCols, now.UnixMilli(), limit, now.Add(news.ClaimLease).UnixMilli())
+			UPDATE webhook_deliveries w SET next_attempt_at = $3 FROM due WHERE w.id = due.id
+			RETURNING w.`+strings.ReplaceAll(deliveryCols, ", ", ", w."), now.UnixMilli(), limit, now.Add(news.ClaimLease).UnixMilli())
 		return err
 	})
 	slices.SortFunc(out, func(a, b *news.Delivery) int { return int(a.ID - b.ID) })
