@@ -222,11 +222,11 @@ func (r reader) newArticleList(f news.ArticleFilter) (*articleList, error) {
 	return l, nil
 }
 
-// FindArticles implements news.Reader with keyset pagination.
-func (r reader) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
+// listQuery builds the SQL of one page of the list f describes.
+func (r reader) listQuery(f news.ArticleFilter, p news.Page) (string, args, error) {
 	l, err := r.newArticleList(f)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	where := l.where
 	if p.After != nil {
@@ -243,9 +243,17 @@ func (r reader) FindArticles(ctx context.Context, f news.ArticleFilter, p news.P
 	if p.WithBody {
 		cols = articleCols
 	}
-	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %s`,
-		cols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order, l.args.add(p.Limit+1))
-	rows, err := r.db.query(ctx, r.pool, q, l.args...)
+	return fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT %s`,
+		cols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order, l.args.add(p.Limit+1)), l.args, nil
+}
+
+// FindArticles implements news.Reader with keyset pagination.
+func (r reader) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Page) (*news.List[news.Article], error) {
+	q, a, err := r.listQuery(f, p)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.db.query(ctx, r.pool, q, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -110,17 +110,24 @@ func OpenURL(tb testing.TB, u string, opts postgres.Options) *postgres.DB {
 // urls remembers the database of every store OpenURL opened.
 var urls sync.Map // *postgres.DB -> string
 
-// Reopen closes db and opens its database again, closed when the test ends.
-func Reopen(tb testing.TB, db *postgres.DB, opts postgres.Options) *postgres.DB {
+// URL returns the database URL of a store OpenURL opened.
+func URL(tb testing.TB, db *postgres.DB) string {
 	tb.Helper()
 	u, ok := urls.Load(db)
 	if !ok {
-		tb.Fatal("pgtest.Reopen: the store was not opened by pgtest")
+		tb.Fatal("pgtest.URL: the store was not opened by pgtest")
 	}
+	return u.(string)
+}
+
+// Reopen closes db and opens its database again, closed when the test ends.
+func Reopen(tb testing.TB, db *postgres.DB, opts postgres.Options) *postgres.DB {
+	tb.Helper()
+	u := URL(tb, db)
 	if err := db.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return OpenURL(tb, u.(string), opts)
+	return OpenURL(tb, u, opts)
 }
 
 var (
