@@ -36,7 +36,7 @@ func (db *DB) CreateArticle(ctx context.Context, u news.ArticleUpdate) (*news.Ar
 		a.CreatedAt = db.now()
 		a.UpdatedAt = a.CreatedAt
 		db.normalizeTimes(a)
-		return insertArticle(ctx, tx, a, false)
+		return insertArticle(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err

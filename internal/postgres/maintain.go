@@ -41,24 +41,10 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 			if err != nil {
 				return err
 			}
-			b := &pgx.Batch{}
 			for i, a := range pending {
 				a.ID = ids[i]
-				var key *int64
-				if a.Status == news.StatusPublished {
-					k, err := pickKey(a, used)
-					if err != nil {
-						return err
-					}
-					key = &k
-				}
-				b.Queue(insertArticleSQL, articleValues(a, key)...)
-				pub := pubAt(a)
-				b.Queue(linkAuthorsSQL, a.ID, news.UniqueIDs(a.AuthorIDs), pub)
-				b.Queue(linkTagsSQL, a.ID, news.UniqueIDs(a.TagIDs), pub)
-				b.Queue(linkCategoriesSQL, a.CategoryID, a.ID, pub)
 			}
-			return tx.SendBatch(ctx, b).Close()
+			return writeArticles(ctx, tx, pending, used)
 		})
 		pending = pending[:0]
 		return err
@@ -85,6 +71,47 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 	// The planner learns the new sizes.
 	_, err = db.w.Exec(ctx, `ANALYZE`)
 	return err
+}
+
+// writeArticles inserts prepared articles, ids set, with their links, in
+// one pipelined round trip; search keys are picked among those not in used
+// (which they are added to).
+func writeArticles(ctx context.Context, tx pgx.Tx, arts []*news.Article, used map[int64]bool) error {
+	b := &pgx.Batch{}
+	for _, a := range arts {
+		var key *int64
+		if a.Status == news.StatusPublished {
+			k, err := pickKey(a, used)
+			if err != nil {
+				return err
+			}
+			key = &k
+		}
+		b.Queue(insertArticleSQL, articleValues(a, key)...)
+		queueLinks(b, a)
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// takenKeys returns the search keys already used in the publish seconds
+// of the published articles among arts.
+func takenKeys(ctx context.Context, tx pgx.Tx, arts []*news.Article) (map[int64]bool, error) {
+	var bases []int64
+	for _, a := range arts {
+		if a.Status == news.StatusPublished {
+			bases = append(bases, news.SearchKeyBase(a.PublishedAt))
+		}
+	}
+	keys, err := ids(ctx, tx, `SELECT a.search_key FROM unnest($1::bigint[]) b(base)
+		JOIN articles a ON a.search_key BETWEEN b.base AND b.base + $2`, bases, news.SearchKeysPerSecond-1)
+	if err != nil {
+		return nil, err
+	}
+	used := make(map[int64]bool, len(keys))
+	for _, k := range keys {
+		used[k] = true
+	}
+	return used, nil
 }
 
 // RebuildSearch rebuilds every search column from the articles: keys

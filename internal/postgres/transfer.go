@@ -44,7 +44,25 @@ var identityTables = []string{"categories", "authors", "tags", "articles", "arti
 // Prepare and get their search columns, as any write.
 func (db *DB) ImportRecords(ctx context.Context, recs []*news.Record) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error {
+		// Runs of articles go in one round trip each.
+		var run []*news.Article
+		flush := func() error {
+			if len(run) == 0 {
+				return nil
+			}
+			used, err := takenKeys(ctx, tx, run)
+			if err == nil {
+				err = writeArticles(ctx, tx, run, used)
+			}
+			run = run[:0]
+			return err
+		}
 		for _, r := range recs {
+			if r.Article == nil {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 			var err error
 			switch {
 			case r.Category != nil:
@@ -66,7 +84,7 @@ func (db *DB) ImportRecords(ctx context.Context, recs []*news.Record) error {
 					return fmt.Errorf("article %d: %w", a.ID, err)
 				}
 				db.normalizeTimes(a)
-				err = insertArticle(ctx, tx, a, true)
+				run = append(run, a)
 			case r.Related != nil:
 				l := r.Related
 				scores := make([]float64, len(l.Computed))
@@ -107,6 +125,9 @@ func (db *DB) ImportRecords(ctx context.Context, recs []*news.Record) error {
 			if err != nil {
 				return err
 			}
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		for _, t := range identityTables {
 			if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'),

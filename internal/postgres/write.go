@@ -254,7 +254,7 @@ func (db *DB) ImportArticle(ctx context.Context, a *news.Article) error {
 			a.UpdatedAt = a.CreatedAt
 		}
 		db.normalizeTimes(a)
-		if err := insertArticle(ctx, tx, a, false); err != nil {
+		if err := insertArticle(ctx, tx, a); err != nil {
 			return err
 		}
 		return refreshRelatedAround(ctx, tx, a.ID)
@@ -321,29 +321,6 @@ func pubAt(a *news.Article) *int64 {
 	return millis(a.PublishedAt)
 }
 
-// searchKey picks a's search key (nil unless published): the first free
-// one of its publish second's keys.
-func searchKey(ctx context.Context, tx pgx.Tx, a *news.Article) (*int64, error) {
-	if a.Status != news.StatusPublished {
-		return nil, nil
-	}
-	base := news.SearchKeyBase(a.PublishedAt)
-	rows, err := tx.Query(ctx, `SELECT search_key FROM articles WHERE search_key BETWEEN $1 AND $2`, base, base+news.SearchKeysPerSecond-1)
-	if err != nil {
-		return nil, err
-	}
-	taken, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	used := make(map[int64]bool, len(taken))
-	for _, k := range taken {
-		used[k] = true
-	}
-	k, err := pickKey(a, used)
-	return &k, err
-}
-
 // pickKey returns the first key of a's publish second not in used, starting
 // from a slot spread by id, and marks it used.
 func pickKey(a *news.Article, used map[int64]bool) (int64, error) {
@@ -404,57 +381,53 @@ func newArticleID(ctx context.Context, tx pgx.Tx) (int64, error) {
 	return id, err
 }
 
-// insertArticle writes a prepared article and its links, with a new id
-// unless keepID (an import).
-func insertArticle(ctx context.Context, tx pgx.Tx, a *news.Article, keepID bool) error {
-	if !keepID {
-		var err error
-		if a.ID, err = newArticleID(ctx, tx); err != nil {
-			return err
-		}
+// insertArticle writes a prepared article and its links, and sets a.ID.
+func insertArticle(ctx context.Context, tx pgx.Tx, a *news.Article) error {
+	var err error
+	if a.ID, err = newArticleID(ctx, tx); err != nil {
+		return err
 	}
-	key, err := searchKey(ctx, tx, a)
+	used, err := takenKeys(ctx, tx, []*news.Article{a})
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, insertArticleSQL, articleValues(a, key)...); err != nil {
-		return fmt.Errorf("insert article: %w", err)
-	}
-	return link(ctx, tx, a)
+	return writeArticles(ctx, tx, []*news.Article{a}, used)
 }
 
-// updateArticle rewrites the stored article old.ID as a, links included.
-// The search key stays while the publish time does.
+// updateArticle rewrites the stored article old.ID as a, links included,
+// in one round trip. The search key stays while the publish time does.
 func updateArticle(ctx context.Context, tx pgx.Tx, old, a *news.Article, oldKey *int64) error {
 	key := oldKey
-	if a.Status != news.StatusPublished || oldKey == nil || old.Status != news.StatusPublished || !old.PublishedAt.Equal(a.PublishedAt) {
-		var err error
-		if key, err = searchKey(ctx, tx, a); err != nil {
+	if a.Status != news.StatusPublished {
+		key = nil
+	} else if oldKey == nil || old.Status != news.StatusPublished || !old.PublishedAt.Equal(a.PublishedAt) {
+		used, err := takenKeys(ctx, tx, []*news.Article{a})
+		if err != nil {
 			return err
 		}
+		k, err := pickKey(a, used)
+		if err != nil {
+			return err
+		}
+		key = &k
 	}
-	if _, err := tx.Exec(ctx, updateArticleSQL, articleValues(a, key)...); err != nil {
+	b := &pgx.Batch{}
+	b.Queue(updateArticleSQL, articleValues(a, key)...)
+	for _, table := range []string{"article_authors", "article_tags", "article_categories"} {
+		b.Queue(`DELETE FROM `+table+` WHERE article_id = $1`, a.ID)
+	}
+	queueLinks(b, a)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("update article: %w", err)
 	}
-	for _, table := range []string{"article_authors", "article_tags", "article_categories"} {
-		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = $1`, a.ID); err != nil {
-			return fmt.Errorf("unlink article: %w", err)
-		}
-	}
-	return link(ctx, tx, a)
+	return nil
 }
 
-// link writes a's authors, tags and categories.
-func link(ctx context.Context, tx pgx.Tx, a *news.Article) error {
+// queueLinks queues the statements that write a's authors, tags and
+// categories.
+func queueLinks(b *pgx.Batch, a *news.Article) {
 	pub := pubAt(a)
-	if _, err := tx.Exec(ctx, linkAuthorsSQL, a.ID, news.UniqueIDs(a.AuthorIDs), pub); err != nil {
-		return fmt.Errorf("insert article authors: %w", err)
-	}
-	if _, err := tx.Exec(ctx, linkTagsSQL, a.ID, news.UniqueIDs(a.TagIDs), pub); err != nil {
-		return fmt.Errorf("insert article tags: %w", err)
-	}
-	if _, err := tx.Exec(ctx, linkCategoriesSQL, a.CategoryID, a.ID, pub); err != nil {
-		return fmt.Errorf("insert article categories: %w", err)
-	}
-	return nil
+	b.Queue(linkAuthorsSQL, a.ID, news.UniqueIDs(a.AuthorIDs), pub)
+	b.Queue(linkTagsSQL, a.ID, news.UniqueIDs(a.TagIDs), pub)
+	b.Queue(linkCategoriesSQL, a.CategoryID, a.ID, pub)
 }
