@@ -8,6 +8,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sync"
@@ -60,6 +61,9 @@ type DB struct {
 
 	stopListen context.CancelFunc
 	listening  chan struct{}
+	// origin names this store in its notifications: its own writes moved
+	// the generation already.
+	origin string
 }
 
 // changesChannel is the NOTIFY channel every write transaction signals on.
@@ -102,7 +106,7 @@ func redact(c *pgx.ConnConfig) string {
 // Open connects to the database at url (a postgres:// URL), brings its
 // schema up to date, and starts following other replicas' writes.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
-	db := &DB{zone: opts.Zone, now: opts.Now}
+	db := &DB{zone: opts.Zone, now: opts.Now, origin: rand.Text()}
 	if db.zone == nil {
 		db.zone = news.DefaultZone
 	}
@@ -180,10 +184,13 @@ func (db *DB) follow(ctx context.Context, listening func()) bool {
 	db.gen.Add(1) // writes made while not listening
 	listening()
 	for {
-		if _, err := c.WaitForNotification(ctx); err != nil {
+		n, err := c.WaitForNotification(ctx)
+		if err != nil {
 			return true
 		}
-		db.gen.Add(1)
+		if n.Payload != db.origin {
+			db.gen.Add(1)
+		}
 	}
 }
 
@@ -270,20 +277,31 @@ func (db *DB) queryRow(ctx context.Context, q querier, sql string, args ...any) 
 }
 
 // inTx runs fn in a transaction on the primary, committing when fn returns
-// nil. Every write transaction signals the other replicas on commit. A
-// deadlock or serialization failure (two replicas' writes crossing) is
-// retried, up to three tries.
+// nil, and signals every replica on commit that what readers see may have
+// changed. A deadlock or serialization failure (two replicas' writes
+// crossing) is retried, up to three tries.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return db.retryTx(ctx, true, fn)
+}
+
+// inBookkeepingTx is inTx for writes no public answer shows at once (keys,
+// webhooks and their outbox, registered queries, view counts): no signal,
+// so the replicas' caches of public answers keep.
+func (db *DB) inBookkeepingTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return db.retryTx(ctx, false, fn)
+}
+
+func (db *DB) retryTx(ctx context.Context, content bool, fn func(tx pgx.Tx) error) error {
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = db.tryTx(ctx, fn); !retryable(err) {
+		if err = db.tryTx(ctx, content, fn); !retryable(err) {
 			break
 		}
 	}
 	return storageError(err)
 }
 
-func (db *DB) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+func (db *DB) tryTx(ctx context.Context, content bool, fn func(tx pgx.Tx) error) error {
 	tx, err := db.w.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -292,13 +310,17 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, changesChannel); err != nil {
-		return err
+	if content {
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, changesChannel, db.origin); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
-	db.gen.Add(1)
+	if content {
+		db.gen.Add(1)
+	}
 	return nil
 }
 

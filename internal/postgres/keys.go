@@ -29,7 +29,7 @@ func (db *DB) CreateKey(ctx context.Context, k *news.APIKey, hash []byte) error 
 	if err := k.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		now := db.nowMillis()
 		k.CreatedAt = db.timeOf(now)
 		return tx.QueryRow(ctx, `INSERT INTO api_keys (name, role, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -56,7 +56,7 @@ func (db *DB) Keys(ctx context.Context) ([]*news.APIKey, error) {
 
 // RevokeKey implements news.KeyStore.
 func (db *DB) RevokeKey(ctx context.Context, id int64) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2`, db.nowMillis(), id)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = news.Errorf(news.ENOTFOUND, "no key %d", id)

@@ -13,7 +13,7 @@ func (db *DB) RegisterQuery(ctx context.Context, q *news.PersistedQuery) error {
 	if err := q.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		now := db.nowMillis()
 		if _, err := tx.Exec(ctx, `INSERT INTO persisted_queries (hash, name, query, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (hash) DO NOTHING`, q.Hash, q.Name, q.Query, now); err != nil {

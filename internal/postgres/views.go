@@ -30,7 +30,7 @@ func (db *DB) AddViews(ctx context.Context, counts map[int64]int, at time.Time) 
 	for i, id := range ids {
 		views[i] = int64(counts[id])
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		for _, b := range []struct {
 			table, col string
 			bucket     int64

@@ -15,7 +15,7 @@ func (db *DB) CreateWebhook(ctx context.Context, w *news.Webhook) error {
 	if err := w.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		now := db.nowMillis()
 		w.CreatedAt = db.timeOf(now)
 		return tx.QueryRow(ctx, `INSERT INTO webhooks (url, secret, created_at) VALUES ($1, $2, $3) RETURNING id`,
@@ -42,7 +42,7 @@ func (db *DB) Webhooks(ctx context.Context) ([]*news.Webhook, error) {
 
 // DisableWebhook implements news.WebhookStore.
 func (db *DB) DisableWebhook(ctx context.Context, id int64) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE webhooks SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2`, db.nowMillis(), id)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = news.Errorf(news.ENOTFOUND, "no webhook %s", news.NodeID(news.KindWebhook, id))
@@ -84,7 +84,7 @@ func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*ne
 // that claimed it died.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*news.Delivery, error) {
 	var out []*news.Delivery
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err := db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		out, err = collect(ctx, reader{db: db, pool: tx}, db.scanDelivery, `WITH due AS (
 				SELECT d.id FROM webhook_deliveries d
@@ -105,7 +105,7 @@ func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*n
 // RecordAttempt implements news.WebhookStore.
 func (db *DB) RecordAttempt(ctx context.Context, id int64, a news.Attempt) error {
 	status, next, delivered := news.AttemptOutcome(a)
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2,
 			delivered_at = $3, last_status = $4, last_error = $5 WHERE id = $6`,
 			string(status), millis(next), millis(delivered), a.Status, a.Error, id)

@@ -34,7 +34,7 @@ func (db *DB) CreateKey(ctx context.Context, k *news.APIKey, hash []byte) error 
 	if err := k.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys (name, role, hash, created_at) VALUES (?, ?, ?, ?)`,
 			k.Name, string(k.Role), hash, now.UnixMilli())
@@ -69,7 +69,7 @@ func (db *DB) Keys(ctx context.Context) ([]*news.APIKey, error) {
 
 // RevokeKey implements news.KeyStore.
 func (db *DB) RevokeKey(ctx context.Context, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, db.nowMillis(), id)
 		if err != nil {
 			return err

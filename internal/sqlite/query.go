@@ -13,7 +13,7 @@ func (db *DB) RegisterQuery(ctx context.Context, q *news.PersistedQuery) error {
 	if err := q.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO persisted_queries (hash, name, query, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (hash) DO NOTHING`, q.Hash, q.Name, q.Query, now.UnixMilli()); err != nil {

@@ -17,7 +17,7 @@ func (db *DB) AddViews(ctx context.Context, counts map[int64]int, at time.Time) 
 	if len(counts) == 0 {
 		return nil
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		hourly, err := tx.PrepareContext(ctx, `INSERT INTO article_views_hourly (hour, article_id, views)
 			SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?2)
 			ON CONFLICT (hour, article_id) DO UPDATE SET views = views + excluded.views`)

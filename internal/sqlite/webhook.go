@@ -13,7 +13,7 @@ func (db *DB) CreateWebhook(ctx context.Context, w *news.Webhook) error {
 	if err := w.Prepare(); err != nil {
 		return err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO webhooks (url, secret, created_at) VALUES (?, ?, ?)`, w.URL, w.Secret, now.UnixMilli())
 		if err != nil {
@@ -46,7 +46,7 @@ func (db *DB) Webhooks(ctx context.Context) ([]*news.Webhook, error) {
 
 // DisableWebhook implements news.WebhookStore.
 func (db *DB) DisableWebhook(ctx context.Context, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhooks SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?`, db.nowMillis(), id)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]*ne
 // not take them too.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*news.Delivery, error) {
 	var out []*news.Delivery
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, dueDeliveriesSQL, now.UnixMilli(), limit)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]*n
 // RecordAttempt implements news.WebhookStore.
 func (db *DB) RecordAttempt(ctx context.Context, id int64, a news.Attempt) error {
 	status, next, delivered := news.AttemptOutcome(a)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBookkeepingTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?, next_attempt_at = ?,
 			delivered_at = ?, last_status = ?, last_error = ? WHERE id = ?`,
 			string(status), millis(next), millis(delivered), a.Status, a.Error, id)

@@ -13,9 +13,22 @@ import (
 )
 
 // inTx runs fn in a writer transaction (BEGIN IMMEDIATE), committing when fn
-// returns nil and rolling back otherwise. A full disk or a read-only
-// database is an UNAVAILABLE error, and nothing is written.
+// returns nil and rolling back otherwise, and moves the generation on: what
+// readers see may have changed. A full disk or a read-only database is an
+// UNAVAILABLE error, and nothing is written.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.tx(ctx, true, fn)
+}
+
+// inBookkeepingTx is inTx for writes no public answer shows at once (keys,
+// webhooks and their outbox, registered queries, view counts): the
+// generation stays, so the caches of public answers keep. (Most-read lists
+// follow view counts within the caches' 30 s.)
+func (db *DB) inBookkeepingTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.tx(ctx, false, fn)
+}
+
+func (db *DB) tx(ctx context.Context, content bool, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return storageError(fmt.Errorf("begin: %w", err))
@@ -27,7 +40,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return storageError(err)
 	}
-	db.gen.Add(1)
+	if content {
+		db.gen.Add(1)
+	}
 	return nil
 }
 

@@ -28,6 +28,9 @@ type Store interface {
 	RefreshRelated(ctx context.Context, since time.Time, progress func(done int)) (int, error)
 	IntegrityCheck(ctx context.Context) error
 	Ping(ctx context.Context) error
+	// Generation moves on every write a public answer may show (the
+	// response cache's key).
+	Generation() uint64
 	Close() error
 }
 
@@ -74,6 +77,7 @@ var tests = []struct {
 	{"Related", testRelated},
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
+	{"GenerationFollowsContent", testGenerationFollowsContent},
 }
 
 // Run runs every contract test against b as subtests of t.
