@@ -49,6 +49,9 @@ type SiteStore interface {
 	// anew. Records come in export order: what a record refers to is
 	// already stored.
 	ImportRecords(ctx context.Context, recs []*Record) error
+	// Analyze tells the query planner the tables' new sizes, after an
+	// import: until it knows them, it may pick scans over indexes.
+	Analyze(ctx context.Context) error
 }
 
 // AppendRelated adds one stored related story to lists, rows coming by

@@ -68,9 +68,7 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 	if err := flush(); err != nil {
 		return err
 	}
-	// The planner learns the new sizes.
-	_, err = db.w.Exec(ctx, `ANALYZE`)
-	return err
+	return db.Analyze(ctx)
 }
 
 // writeArticles inserts prepared articles, ids set, with their links, in

@@ -115,3 +115,9 @@ func (db *DB) ImportRecords(ctx context.Context, recs []*news.Record) error {
 		return nil
 	})
 }
+
+// Analyze implements news.SiteStore.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx, `ANALYZE`)
+	return storageError(err)
+}

@@ -226,7 +226,13 @@ func Import(ctx context.Context, dst Store, r io.Reader) (Counts, error) {
 			}
 		}
 	}
-	return n, flush()
+	if err := flush(); err != nil {
+		return n, err
+	}
+	if err := dst.Analyze(ctx); err != nil {
+		return n, fmt.Errorf("import: analyze: %w", err)
+	}
+	return n, nil
 }
 
 // Kind names what r holds, "" for nothing.
