@@ -240,8 +240,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	cacheMB := fs.Int("response-cache-mb", envInt("NEWSDESK_RESPONSE_CACHE_MB", 64), "memory for the cache of public GET answers, in MiB; 0 turns it off (env NEWSDESK_RESPONSE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's run, until it stops, to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := profileCPU(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("serve: --cpuprofile: %w", err)
+		}
+		defer stop()
 	}
 	limited := *production
 	switch *rateLimit {
@@ -290,8 +298,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	views := viewcount.New(db, nil)
+	// Request lines go out in batches, a tenth of a second apart at most.
+	accessLog := server.NewLogBuffer(stderr, 100*time.Millisecond)
+	defer accessLog.Close()
 	srv := server.New(server.Config{
-		Store: db, Keys: auth.New(db, pep), Views: views, Logger: log, Dev: !*production,
+		Store: db, Keys: auth.New(db, pep), Views: views, Logger: log, AccessLog: slog.New(slog.NewJSONHandler(accessLog, nil)),
+		Dev:       !*production,
 		PublicURL: *publicURL, SiteName: *siteName,
 		RateLimit: limited, Budgets: ratelimit.Share(ratelimit.DefaultBudgets, *replicas),
 		TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
@@ -792,25 +804,31 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	duration := fs.Duration("duration", 10*time.Second, "how long each workload runs")
 	conns := fs.Int("connections", 32, "concurrent connections")
 	only := fs.String("only", "", "run only the workloads whose names contain this (the floors always run)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write each server's CPU profile to this path plus .uncached, .cached or .postgres (go tool pprof)")
 	pg := fs.String("postgres", env("NEWSDESK_BENCH_POSTGRES", ""), "also run the uncached workloads on PostgreSQL: a postgres:// URL of an empty database (the site is imported once) or of one holding the same site (env NEWSDESK_BENCH_POSTGRES)")
 	if err := fs.Parse(args); err != nil {
 		return err
-	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Connections: *conns, Only: *only, Out: stdout})
+	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Connections: *conns,
+		Only: *only, CPUProfile: *cpuProfile, Out: stdout})
+}
+
+// profileCPU writes a CPU profile to path until stop is called.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -54,7 +54,10 @@ type Options struct {
 	// Postgres, when set, is a postgres:// URL of a database holding the
 	// same site (an empty one gets it imported from DB first).
 	Postgres string
-	Out      io.Writer
+	// CPUProfile, when set, has each server write its CPU profile to this
+	// path plus .uncached, .cached or .postgres.
+	CPUProfile string
+	Out        io.Writer
 }
 
 // Result is one workload's measurement.
@@ -87,10 +90,10 @@ func Run(ctx context.Context, o Options) error {
 		peak atomic.Int64
 	}
 	var servers []*proc
-	for _, sv := range []struct{ name, db, cacheMB string }{
-		{"server without response cache", o.DB, "0"},
-		{"server with 64 MiB response cache", o.DB, "64"},
-		{"server on PostgreSQL without response cache", o.Postgres, "0"},
+	for _, sv := range []struct{ name, db, cacheMB, profile string }{
+		{"server without response cache", o.DB, "0", "uncached"},
+		{"server with 64 MiB response cache", o.DB, "64", "cached"},
+		{"server on PostgreSQL without response cache", o.Postgres, "0", "postgres"},
 	} {
 		if sv.db == "" {
 			continue
@@ -100,7 +103,11 @@ func Run(ctx context.Context, o Options) error {
 				return err
 			}
 		}
-		p, stop, err := startServer(ctx, o.Exe, sv.db, sv.cacheMB)
+		profile := ""
+		if o.CPUProfile != "" {
+			profile = o.CPUProfile + "." + sv.profile
+		}
+		p, stop, err := startServer(ctx, o.Exe, sv.db, sv.cacheMB, profile)
 		if err != nil {
 			return err
 		}
@@ -245,11 +252,16 @@ type started struct {
 
 // startServer runs "newsdesk serve" on the database in production mode
 // without rate limits, with a response cache of cacheMB MiB (0: none), on a
-// free port, and waits until it is ready. stop ends it.
-func startServer(ctx context.Context, exe, db, cacheMB string) (*started, func(), error) {
+// free port, and waits until it is ready; with a profile path, it writes
+// its CPU profile there. stop ends it.
+func startServer(ctx context.Context, exe, db, cacheMB, profile string) (*started, func(), error) {
 	start := time.Now()
-	cmd := exec.CommandContext(ctx, exe, "serve", "--db", db, "--addr", "127.0.0.1:0", "--production",
-		"--rate-limit", "off", "--response-cache-mb", cacheMB)
+	args := []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--production",
+		"--rate-limit", "off", "--response-cache-mb", cacheMB}
+	if profile != "" {
+		args = append(args, "--cpuprofile", profile)
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(os.Environ(), "NEWSDESK_DEMO=0")
 	if postgres.IsURL(db) {
 		// The benchmark uses no keys; PostgreSQL has no file to keep a

@@ -53,7 +53,8 @@ func Middleware(o Options, next http.Handler) http.Handler {
 	// once, not on every request.
 	compressed, _ := lru.New[string, []byte](2048) // size > 0 never fails
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
+		bw := newBufferWriter(w)
+		defer bw.release()
 		next.ServeHTTP(bw, r)
 
 		h := w.Header()
@@ -162,8 +163,27 @@ func notModifiedSince(r *http.Request, h http.Header) bool {
 type bufferWriter struct {
 	http.ResponseWriter
 	status      int
-	buf         bytes.Buffer
+	buf         *bytes.Buffer
 	wroteHeader bool
+}
+
+// buffers are bufferWriters' buffers, reused: most answers are a few
+// kilobytes, and growing a fresh buffer for each was a tenth of a cached
+// answer's allocations.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func newBufferWriter(w http.ResponseWriter) *bufferWriter {
+	return &bufferWriter{ResponseWriter: w, status: http.StatusOK, buf: buffers.Get().(*bytes.Buffer)}
+}
+
+// release returns the buffer for reuse: nothing may hold its bytes after.
+// Huge buffers (a big sitemap) are left to the collector.
+func (b *bufferWriter) release() {
+	if b.buf.Cap() <= 1<<20 {
+		b.buf.Reset()
+		buffers.Put(b.buf)
+	}
+	b.buf = nil
 }
 
 func (b *bufferWriter) WriteHeader(status int) {

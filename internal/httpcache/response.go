@@ -93,7 +93,8 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		c.misses.Add(1)
-		bw := &bufferWriter{ResponseWriter: w, status: http.StatusOK}
+		bw := newBufferWriter(w)
+		defer bw.release()
 		next.ServeHTTP(bw, r)
 		h := w.Header()
 		if bw.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {

@@ -57,6 +57,9 @@ type Config struct {
 	// Views counts article views (its owner flushes it to the store).
 	Views  news.ViewCounter
 	Logger *slog.Logger
+	// AccessLog gets one line per request (a LogBuffer behind it keeps
+	// that off each request's path). Default Logger.
+	AccessLog *slog.Logger
 	// Now is the clock that tells scheduled from published. Default time.Now.
 	Now news.Clock
 	// PublicURL is the site's public base URL, for absolute links in feeds
@@ -118,6 +121,9 @@ func (s *Server) cacheStats() (hits, misses, bytes int64) {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = cfg.Logger
 	}
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 15 * time.Second
@@ -517,7 +523,7 @@ func (s *Server) accessLog(route func(*http.Request) string, next http.Handler) 
 		if info.keyID != 0 {
 			attrs = append(attrs, slog.Int64("key_id", info.keyID))
 		}
-		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		s.cfg.AccessLog.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})
 }
 
