@@ -410,8 +410,9 @@ func TestGET(t *testing.T) {
 }
 
 // TestNoNPlusOne counts the SQL statements of a page of articles with
-// authors, category and tags: the count must not grow with the page size
-// (list + authors and tags in one; the category tree is cached).
+// authors, category and tags: at most 4 whatever the page size (the list,
+// the link ids, the authors and the tags not read since the last write;
+// the category tree is cached), and 2 once the authors and tags are known.
 func TestNoNPlusOne(t *testing.T) {
 	e := newEnv(t)
 	count := func(n int) int64 {
@@ -429,11 +430,11 @@ func TestNoNPlusOne(t *testing.T) {
 	}
 	count(1) // the category tree is then kept until a write
 	small, large := count(2), count(10)
-	if large != small {
-		t.Errorf("a page of 2 took %d statements, a page of 10 took %d: N+1", small, large)
+	if small > 4 || large > 4 {
+		t.Errorf("a page of 2 took %d statements, a page of 10 took %d: want at most 4 (N+1?)", small, large)
 	}
-	if large > 2 {
-		t.Errorf("a page took %d statements, want 2", large)
+	if again := count(10); again != 2 {
+		t.Errorf("the page of 10 again took %d statements, want 2 (list and link ids)", again)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,17 +131,15 @@ func (db *DB) articleIDBySlug(ctx context.Context, slug string, preview bool) (i
 	return id, err
 }
 
-// linksCols read an article's authors and tags (alias a) as JSON arrays of
-// [id, slug, name, bio, avatar, created] and [id, slug, name, created], in
-// byline and tag order.
-const linksCols = `(SELECT json_group_array(json_array(au.id, au.slug, au.name, au.bio, au.avatar_url, au.created_at))
-		FROM (SELECT au.* FROM article_authors l JOIN authors au ON au.id = l.author_id WHERE l.article_id = a.id ORDER BY l.position) au),
-	(SELECT json_group_array(json_array(t.id, t.slug, t.name, t.created_at))
-		FROM (SELECT t.* FROM article_tags l JOIN tags t ON t.id = l.tag_id WHERE l.article_id = a.id ORDER BY l.position) t)`
+// linkIDCols read an article's (alias a) author and tag ids, in byline
+// and tag order, comma-separated; the authors and tags themselves come
+// from the store's LinkCache.
+const linkIDCols = `(SELECT group_concat(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = a.id),
+	(SELECT group_concat(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = a.id)`
 
-// articleViewSQL reads an article with its links; the visibility rule
-// follows. (One article's links are sorted in memory: a handful of rows.)
-const articleViewSQL = `SELECT ` + articleCols + `, ` + linksCols + ` FROM articles a WHERE a.slug = ? AND `
+// articleViewSQL reads an article with its link ids; the visibility rule
+// follows.
+const articleViewSQL = `SELECT ` + articleCols + `, ` + linkIDCols + ` FROM articles a WHERE a.slug = ? AND `
 
 // ArticleViewBySlug implements news.Reader.
 func (db *DB) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
@@ -148,30 +147,88 @@ func (db *DB) ArticleViewBySlug(ctx context.Context, slug string) (*news.Article
 }
 
 func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) (*news.ArticleView, error) {
+	gen := db.gen.Load() // before the read, for the link cache
 	vis, args := db.visibility(preview, []any{slug})
 	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
 	if err != nil {
 		return nil, err
 	}
-	var authorsJSON, tagsJSON string
-	a, err := db.scanArticle(suffixScanner{row, &authorsJSON, &tagsJSON})
+	var authorIDs, tagIDs sql.NullString
+	a, err := db.scanArticle(suffixScanner{row, &authorIDs, &tagIDs})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
 	}
 	if err != nil {
 		return nil, err
 	}
-	v := &news.ArticleView{Article: a}
-	if v.Authors, v.Tags, err = news.DecodeLinks([]byte(authorsJSON), []byte(tagsJSON), db.timeOf); err != nil {
-		return nil, fmt.Errorf("article %d: %w", a.ID, err)
+	links := articleLinks{a.ID: {authors: splitIDs(authorIDs.String), tags: splitIDs(tagIDs.String)}}
+	authors, tags, err := db.resolveLinks(ctx, gen, links)
+	if err != nil {
+		return nil, err
 	}
-	return v, nil
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
+}
+
+// splitIDs reads a comma-separated list of ids (as group_concat makes).
+func splitIDs(list string) []int64 {
+	if list == "" {
+		return nil
+	}
+	out := make([]int64, 0, strings.Count(list, ",")+1)
+	for f := range strings.SplitSeq(list, ",") {
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// articleLinks are articles' author and tag ids, by article.
+type articleLinks map[int64]linkIDs
+
+// linkIDs are one article's author and tag ids, in order.
+type linkIDs struct{ authors, tags []int64 }
+
+// resolveLinks turns link ids into authors and tags (through the link
+// cache), by article; every article of links gets an entry, empty if it
+// has no links.
+func (db *DB) resolveLinks(ctx context.Context, gen uint64, links articleLinks) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	var authorIDs, tagIDs []int64
+	for _, l := range links {
+		authorIDs = append(authorIDs, l.authors...)
+		tagIDs = append(tagIDs, l.tags...)
+	}
+	authors, err := db.links.Authors(ctx, gen, authorIDs, db.loadAuthors)
+	if err != nil {
+		return nil, nil, err
+	}
+	tags, err := db.links.Tags(ctx, gen, tagIDs, db.loadTags)
+	if err != nil {
+		return nil, nil, err
+	}
+	outA := make(map[int64][]*news.Author, len(links))
+	outT := make(map[int64][]*news.Tag, len(links))
+	for id, l := range links {
+		outA[id], outT[id] = pick(l.authors, authors), pick(l.tags, tags)
+	}
+	return outA, outT, nil
+}
+
+// pick returns the values of ids in byID, in order; never nil.
+func pick[T any](ids []int64, byID map[int64]*T) []*T {
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		if v, ok := byID[id]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // suffixScanner scans two columns that follow the article's own.
 type suffixScanner struct {
 	s    scanner
-	a, b *string
+	a, b any
 }
 
 func (p suffixScanner) Scan(dest ...any) error {

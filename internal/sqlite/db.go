@@ -49,6 +49,8 @@ type DB struct {
 	gen atomic.Uint64
 	// cats is the category list of a generation.
 	cats atomic.Pointer[categoryCache]
+	// links are the authors and tags read in a generation, by id.
+	links news.LinkCache
 }
 
 // dsn builds a modernc DSN for path with the given URI parameters.

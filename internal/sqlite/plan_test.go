@@ -73,9 +73,7 @@ func TestQueryPlans(t *testing.T) {
 		recentStubSQL,
 		keyHashSQL,
 		relatedSQL,
-		authorsOfArticlesSQL,
-		linksOfArticlesSQL,
-		tagsOfArticlesSQL,
+		linkIDsSQL,
 	)
 
 	for _, q := range captured {

@@ -76,60 +76,58 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 	return v, err
 }
 
-// authorsOfArticlesSQL and tagsOfArticlesSQL read the bylines and tags of a
-// batch of articles; the one parameter is a JSON array of ids.
-const (
-	authorsOfArticlesSQL = `SELECT l.article_id, ` + authorCols + `
-		FROM article_authors l JOIN authors au ON au.id = l.author_id
-		WHERE l.article_id IN (SELECT value FROM json_each(?))
-		ORDER BY l.article_id, l.position`
-	tagsOfArticlesSQL = `SELECT l.article_id, ` + tagCols + `
-		FROM article_tags l JOIN tags t ON t.id = l.tag_id
-		WHERE l.article_id IN (SELECT value FROM json_each(?))
-		ORDER BY l.article_id, l.position`
-)
+// linkIDsSQL reads the author ('a') and tag ('t') ids of a batch of
+// articles, in order; the one parameter is a JSON array of ids. The
+// authors and tags themselves come from the store's LinkCache.
+const linkIDsSQL = `SELECT article_id, 'a', position, author_id FROM article_authors
+		WHERE article_id IN (SELECT value FROM json_each(?1))
+	UNION ALL
+	SELECT article_id, 't', position, tag_id FROM article_tags
+		WHERE article_id IN (SELECT value FROM json_each(?1))
+	ORDER BY 1, 2, 3`
+
+// linksOf reads the author and tag ids of articles ids and resolves them.
+func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	gen := db.gen.Load() // before the read, for the link cache
+	rows, err := db.query(ctx, linkIDsSQL, idList(ids))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	links := make(articleLinks, len(ids))
+	for _, id := range ids {
+		links[id] = linkIDs{}
+	}
+	for rows.Next() {
+		var article, position, id int64
+		var kind string
+		if err := rows.Scan(&article, &kind, &position, &id); err != nil {
+			return nil, nil, err
+		}
+		l := links[article]
+		if kind == "a" {
+			l.authors = append(l.authors, id)
+		} else {
+			l.tags = append(l.tags, id)
+		}
+		links[article] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return db.resolveLinks(ctx, gen, links)
+}
 
 // AuthorsOfArticles implements news.Reader.
 func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	return linked(ctx, db, ids, db.scanAuthor, authorsOfArticlesSQL)
+	authors, _, err := db.linksOf(ctx, ids)
+	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	return linked(ctx, db, ids, db.scanTag, tagsOfArticlesSQL)
-}
-
-// linked runs a query whose rows are an article id followed by the columns
-// scan reads, and groups the results by article. Every id gets an entry.
-func linked[T any](ctx context.Context, db *DB, ids []int64, scan func(scanner) (*T, error), query string) (map[int64][]*T, error) {
-	rows, err := db.query(ctx, query, idList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64][]*T, len(ids))
-	for _, id := range ids {
-		out[id] = []*T{}
-	}
-	for rows.Next() {
-		var articleID int64
-		v, err := scan(prefixScanner{rows, &articleID})
-		if err != nil {
-			return nil, err
-		}
-		out[articleID] = append(out[articleID], v)
-	}
-	return out, rows.Err()
-}
-
-// prefixScanner scans a leading column into id before the row's own columns.
-type prefixScanner struct {
-	s  scanner
-	id *int64
-}
-
-func (p prefixScanner) Scan(dest ...any) error {
-	return p.s.Scan(append([]any{p.id}, dest...)...)
+	_, tags, err := db.linksOf(ctx, ids)
+	return tags, err
 }
 
 // Categories implements news.Reader. The tree is small and read by nearly
@@ -154,46 +152,10 @@ type categoryCache struct {
 	list []*news.Category
 }
 
-// linksOfArticlesSQL reads the bylines and tags of a batch of articles in
-// one statement: kind 'a' rows are authors, 't' rows tags.
-const linksOfArticlesSQL = `SELECT l.article_id, 'a', l.position, ` + authorCols + `
-		FROM article_authors l JOIN authors au ON au.id = l.author_id
-		WHERE l.article_id IN (SELECT value FROM json_each(?1))
-	UNION ALL
-	SELECT l.article_id, 't', l.position, t.id, t.slug, t.name, '', '', t.created_at
-		FROM article_tags l JOIN tags t ON t.id = l.tag_id
-		WHERE l.article_id IN (SELECT value FROM json_each(?1))
-	ORDER BY 1, 2, 3`
-
-// LinksOfArticles implements news.Reader.
+// LinksOfArticles implements news.Reader: the link ids in one statement,
+// the authors and tags from the link cache.
 func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	rows, err := db.query(ctx, linksOfArticlesSQL, idList(ids))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	authors := make(map[int64][]*news.Author, len(ids))
-	tags := make(map[int64][]*news.Tag, len(ids))
-	for _, id := range ids {
-		authors[id], tags[id] = []*news.Author{}, []*news.Tag{}
-	}
-	for rows.Next() {
-		var articleID int64
-		var kind string
-		var position int
-		var a news.Author
-		var created int64
-		if err := rows.Scan(&articleID, &kind, &position, &a.ID, &a.Slug, &a.Name, &a.Bio, &a.AvatarURL, &created); err != nil {
-			return nil, nil, err
-		}
-		a.CreatedAt = db.timeOf(created)
-		if kind == "a" {
-			authors[articleID] = append(authors[articleID], &a)
-		} else {
-			tags[articleID] = append(tags[articleID], &news.Tag{ID: a.ID, Slug: a.Slug, Name: a.Name, CreatedAt: a.CreatedAt})
-		}
-	}
-	return authors, tags, rows.Err()
+	return db.linksOf(ctx, ids)
 }
 
 // AuthorBySlug implements news.Reader.
@@ -210,13 +172,23 @@ func (db *DB) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
 
 // AuthorsByID implements news.Reader.
 func (db *DB) AuthorsByID(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
+	return db.links.Authors(ctx, db.gen.Load(), ids, db.loadAuthors)
+}
+
+// TagsByID implements news.Reader.
+func (db *DB) TagsByID(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
+	return db.links.Tags(ctx, db.gen.Load(), ids, db.loadTags)
+}
+
+// loadAuthors and loadTags read authors and tags by id from the database:
+// what the link cache has not got.
+func (db *DB) loadAuthors(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
 	list, err := collect(ctx, db, db.scanAuthor, `SELECT `+authorCols+` FROM authors au
 		WHERE au.id IN (SELECT value FROM json_each(?))`, idList(ids))
 	return byID(list, func(a *news.Author) int64 { return a.ID }), err
 }
 
-// TagsByID implements news.Reader.
-func (db *DB) TagsByID(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
+func (db *DB) loadTags(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
 	list, err := collect(ctx, db, db.scanTag, `SELECT `+tagCols+` FROM tags t
 		WHERE t.id IN (SELECT value FROM json_each(?))`, idList(ids))
 	return byID(list, func(t *news.Tag) int64 { return t.ID }), err

@@ -65,3 +65,61 @@ func testGenerationFollowsContent(t *testing.T, b Backend) {
 		}
 	}
 }
+
+// testLinksFollowEdits: a store may keep authors and tags it has read
+// (they change seldom), but an author edited shows at once in every answer
+// that names them: the article, its list entries, and lookups by id.
+func testLinksFollowEdits(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
+	ctx := context.Background()
+	v, err := db.ArticleViewBySlug(ctx, seedSlug)
+	if err != nil || len(v.Authors) == 0 || len(v.Tags) == 0 {
+		t.Fatalf("seed article: %+v, %v", v, err)
+	}
+	author := v.Authors[0]
+	// Read every path once, so that a cache would hold the old name.
+	if _, _, err := db.LinksOfArticles(ctx, []int64{v.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AuthorsByID(ctx, []int64{author.ID}); err != nil {
+		t.Fatal(err)
+	}
+	name := author.Name + " (biên tập)"
+	if _, err := db.UpdateAuthor(ctx, author.ID, news.AuthorUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := db.ArticleViewBySlug(ctx, seedSlug)
+	if err != nil || len(v2.Authors) == 0 || v2.Authors[0].Name != name {
+		t.Errorf("article after the edit: authors %v, %v; want %q first", names(v2), err, name)
+	}
+	byArticle, _, err := db.LinksOfArticles(ctx, []int64{v.ID})
+	if err != nil || len(byArticle[v.ID]) == 0 || byArticle[v.ID][0].Name != name {
+		t.Errorf("links after the edit: %v, %v; want %q first", byArticle[v.ID], err, name)
+	}
+	byID, err := db.AuthorsByID(ctx, []int64{author.ID})
+	if err != nil || byID[author.ID] == nil || byID[author.ID].Name != name {
+		t.Errorf("author by id after the edit: %v, %v; want %q", byID[author.ID], err, name)
+	}
+	// Order and membership come with the article: bylines stay in order.
+	for i, a := range v2.Authors {
+		if a.ID != v.Authors[i].ID {
+			t.Errorf("byline %d is author %d, was %d", i, a.ID, v.Authors[i].ID)
+		}
+	}
+	for i, tag := range v2.Tags {
+		if tag.ID != v.Tags[i].ID || tag.Name != v.Tags[i].Name {
+			t.Errorf("tag %d is %+v, was %+v", i, tag, v.Tags[i])
+		}
+	}
+}
+
+func names(v *news.ArticleView) []string {
+	if v == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range v.Authors {
+		out = append(out, a.Name)
+	}
+	return out
+}

@@ -78,6 +78,7 @@ var tests = []struct {
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
 	{"GenerationFollowsContent", testGenerationFollowsContent},
+	{"LinksFollowEdits", testLinksFollowEdits},
 }
 
 // Run runs every contract test against b as subtests of t.
