@@ -3,6 +3,7 @@ package news
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // LinkCache keeps the authors and tags a store has read, by id, for one
@@ -10,16 +11,63 @@ import (
 // nearly every article answer names some, so a store reads an article's
 // link ids and takes the people and tags from here. Any write moves the
 // generation on and empties the cache. What it returns is shared: callers
-// must not change it.
+// must not change it. Entries live at most a minute besides, which bounds
+// what a lagging read replica could leave stale.
 type LinkCache struct {
 	mu      sync.RWMutex
 	gen     uint64
+	born    time.Time
 	authors map[int64]*Author
 	tags    map[int64]*Tag
 }
 
-// linkCacheMax bounds the entries kept; past it the cache starts again.
-const linkCacheMax = 100_000
+const (
+	// linkCacheMax bounds the entries kept; past it the cache starts again.
+	linkCacheMax = 100_000
+	// linkCacheAge bounds how long an entry is kept.
+	linkCacheAge = time.Minute
+)
+
+// LinkIDs are one article's author and tag ids, in byline and tag order.
+type LinkIDs struct{ Authors, Tags []int64 }
+
+// Resolve turns the link ids of articles into their authors and tags, as
+// of generation gen, by article; every article of links gets an entry,
+// empty if it has no links.
+func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]LinkIDs,
+	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
+	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
+	var authorIDs, tagIDs []int64
+	for _, l := range links {
+		authorIDs = append(authorIDs, l.Authors...)
+		tagIDs = append(tagIDs, l.Tags...)
+	}
+	authors, err := c.Authors(ctx, gen, authorIDs, loadAuthors)
+	if err != nil {
+		return nil, nil, err
+	}
+	tags, err := c.Tags(ctx, gen, tagIDs, loadTags)
+	if err != nil {
+		return nil, nil, err
+	}
+	outA := make(map[int64][]*Author, len(links))
+	outT := make(map[int64][]*Tag, len(links))
+	for id, l := range links {
+		outA[id], outT[id] = inOrder(l.Authors, authors), inOrder(l.Tags, tags)
+	}
+	return outA, outT, nil
+}
+
+// inOrder returns the values of ids in byID, in order; never nil.
+func inOrder[T any](ids []int64, byID map[int64]*T) []*T {
+	out := make([]*T, 0, len(ids))
+	for _, id := range ids {
+		if v, ok := byID[id]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // Authors returns the authors of ids as of generation gen (read before the
 // load, so that a write during it is not cached as current), loading those
@@ -37,7 +85,7 @@ func cachedByID[T any](c *LinkCache, gen uint64, ids []int64, pick func(*LinkCac
 	out := make(map[int64]*T, len(ids))
 	var missing []int64
 	c.mu.RLock()
-	current := c.gen == gen && pick(c) != nil
+	current := c.gen == gen && pick(c) != nil && time.Since(c.born) < linkCacheAge
 	for _, id := range ids {
 		if v, ok := pick(c)[id]; ok && current {
 			out[id] = v
@@ -55,7 +103,7 @@ func cachedByID[T any](c *LinkCache, gen uint64, ids []int64, pick func(*LinkCac
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.authors == nil || len(c.authors)+len(c.tags) > linkCacheMax {
+	if c.gen != gen || c.authors == nil || len(c.authors)+len(c.tags) > linkCacheMax || time.Since(c.born) >= linkCacheAge {
 		if gen < c.gen {
 			// Read under an older generation than the cache's: return it,
 			// keep the newer.
@@ -64,7 +112,7 @@ func cachedByID[T any](c *LinkCache, gen uint64, ids []int64, pick func(*LinkCac
 			}
 			return out, nil
 		}
-		c.gen, c.authors, c.tags = gen, map[int64]*Author{}, map[int64]*Tag{}
+		c.gen, c.born, c.authors, c.tags = gen, time.Now(), map[int64]*Author{}, map[int64]*Tag{}
 	}
 	m := pick(c)
 	for id, v := range got {

@@ -100,31 +100,31 @@ func (r reader) ArticleIDBySlug(ctx context.Context, slug string) (int64, error)
 	return id, err
 }
 
-// linksCols read an article's authors and tags (alias a) as JSON arrays of
-// [id, slug, name, bio, avatar, created] and [id, slug, name, created], in
-// byline and tag order.
-const linksCols = `COALESCE((SELECT json_agg(json_build_array(au.id, au.slug, au.name, au.bio, au.avatar_url, au.created_at) ORDER BY l.position)
-		FROM article_authors l JOIN authors au ON au.id = l.author_id WHERE l.article_id = a.id), '[]'),
-	COALESCE((SELECT json_agg(json_build_array(t.id, t.slug, t.name, t.created_at) ORDER BY l.position)
-		FROM article_tags l JOIN tags t ON t.id = l.tag_id WHERE l.article_id = a.id), '[]')`
+// linkIDCols read an article's (alias a) author and tag ids, in byline
+// and tag order; the authors and tags themselves come from the store's
+// LinkCache.
+const linkIDCols = `COALESCE((SELECT array_agg(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = a.id), '{}'),
+	COALESCE((SELECT array_agg(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = a.id), '{}')`
 
-// ArticleViewBySlug implements news.Reader: one statement.
+// ArticleViewBySlug implements news.Reader: one statement, and the
+// authors and tags not in the link cache.
 func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
+	gen := r.db.gen.Load() // before the read, for the link cache
 	p := args{slug}
-	var authors, tags []byte
-	a, err := r.db.scanArticle(r.db.queryRow(ctx, r.pool, `SELECT `+articleCols+`, `+linksCols+`
-		FROM articles a WHERE a.slug = $1 AND `+r.visibility(&p), p...), &authors, &tags)
+	var l news.LinkIDs
+	a, err := r.db.scanArticle(r.db.queryRow(ctx, r.pool, `SELECT `+articleCols+`, `+linkIDCols+`
+		FROM articles a WHERE a.slug = $1 AND `+r.visibility(&p), p...), &l.Authors, &l.Tags)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound(slug)
 	}
 	if err != nil {
 		return nil, err
 	}
-	v := &news.ArticleView{Article: a}
-	if v.Authors, v.Tags, err = news.DecodeLinks(authors, tags, r.db.timeOf); err != nil {
-		return nil, fmt.Errorf("article %d: %w", a.ID, err)
+	authors, tags, err := r.db.links.Resolve(ctx, gen, map[int64]news.LinkIDs{a.ID: l}, r.loadAuthors, r.loadTags)
+	if err != nil {
+		return nil, err
 	}
-	return v, nil
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
 }
 
 // ArticlesByID implements news.Reader.

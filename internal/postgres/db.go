@@ -58,6 +58,8 @@ type DB struct {
 	// at once, the others' when their notification arrives (see listen).
 	gen  atomic.Uint64
 	cats atomic.Pointer[categoryCache]
+	// links are the authors and tags read in a generation, by id.
+	links news.LinkCache
 
 	stopListen context.CancelFunc
 	listening  chan struct{}

@@ -24,6 +24,7 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 		b.WriteRune(r)
 	}
 	_, err := db.w.Exec(ctx, b.String(), args...)
+	db.gen.Add(1) // as every write: caches of what was read go
 	return err
 }
 

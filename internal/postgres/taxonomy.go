@@ -56,85 +56,50 @@ func one[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), w
 
 // AuthorsOfArticles implements news.Reader.
 func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	return linked(ctx, r, ids, r.db.scanAuthor, `SELECT l.article_id, `+authorCols+`
-		FROM article_authors l JOIN authors au ON au.id = l.author_id
-		WHERE l.article_id = ANY($1) ORDER BY l.article_id, l.position`)
+	authors, _, err := r.LinksOfArticles(ctx, ids)
+	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	return linked(ctx, r, ids, r.db.scanTag, `SELECT l.article_id, `+tagCols+`
-		FROM article_tags l JOIN tags t ON t.id = l.tag_id
-		WHERE l.article_id = ANY($1) ORDER BY l.article_id, l.position`)
+	_, tags, err := r.LinksOfArticles(ctx, ids)
+	return tags, err
 }
 
-// linked runs a query whose rows are an article id followed by the columns
-// scan reads, and groups the results by article. Every id gets an entry.
-func linked[T any](ctx context.Context, r reader, ids []int64, scan func(pgx.Row) (*T, error), sql string) (map[int64][]*T, error) {
-	rows, err := r.db.query(ctx, r.pool, sql, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64][]*T, len(ids))
-	for _, id := range ids {
-		out[id] = []*T{}
-	}
-	for rows.Next() {
-		var articleID int64
-		v, err := scan(prefixRow{rows, &articleID})
-		if err != nil {
-			return nil, err
-		}
-		out[articleID] = append(out[articleID], v)
-	}
-	return out, rows.Err()
-}
-
-// prefixRow scans a leading column into id before the row's own columns.
-type prefixRow struct {
-	row pgx.Row
-	id  *int64
-}
-
-func (p prefixRow) Scan(dest ...any) error {
-	return p.row.Scan(append([]any{p.id}, dest...)...)
-}
-
-// LinksOfArticles implements news.Reader: both in one statement.
+// LinksOfArticles implements news.Reader: the link ids in one statement,
+// the authors and tags from the link cache.
 func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	rows, err := r.db.query(ctx, r.pool, `SELECT l.article_id, 'a', l.position, `+authorCols+`
-			FROM article_authors l JOIN authors au ON au.id = l.author_id WHERE l.article_id = ANY($1)
+	gen := r.db.gen.Load() // before the read, for the link cache
+	rows, err := r.db.query(ctx, r.pool, `SELECT article_id, 'a', position, author_id FROM article_authors WHERE article_id = ANY($1)
 		UNION ALL
-		SELECT l.article_id, 't', l.position, t.id, t.slug, t.name, '', '', t.created_at
-			FROM article_tags l JOIN tags t ON t.id = l.tag_id WHERE l.article_id = ANY($1)
+		SELECT article_id, 't', position, tag_id FROM article_tags WHERE article_id = ANY($1)
 		ORDER BY 1, 2, 3`, ids)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	authors := make(map[int64][]*news.Author, len(ids))
-	tags := make(map[int64][]*news.Tag, len(ids))
+	links := make(map[int64]news.LinkIDs, len(ids))
 	for _, id := range ids {
-		authors[id], tags[id] = []*news.Author{}, []*news.Tag{}
+		links[id] = news.LinkIDs{}
 	}
 	for rows.Next() {
-		var articleID int64
+		var article, position, id int64
 		var kind string
-		var position int
-		var a news.Author
-		var created int64
-		if err := rows.Scan(&articleID, &kind, &position, &a.ID, &a.Slug, &a.Name, &a.Bio, &a.AvatarURL, &created); err != nil {
+		if err := rows.Scan(&article, &kind, &position, &id); err != nil {
 			return nil, nil, err
 		}
-		a.CreatedAt = r.db.timeOf(created)
+		l := links[article]
 		if kind == "a" {
-			authors[articleID] = append(authors[articleID], &a)
+			l.Authors = append(l.Authors, id)
 		} else {
-			tags[articleID] = append(tags[articleID], &news.Tag{ID: a.ID, Slug: a.Slug, Name: a.Name, CreatedAt: a.CreatedAt})
+			l.Tags = append(l.Tags, id)
 		}
+		links[article] = l
 	}
-	return authors, tags, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return r.db.links.Resolve(ctx, gen, links, r.loadAuthors, r.loadTags)
 }
 
 // categoryCache is the category list as of a generation.
@@ -172,12 +137,22 @@ func (r reader) TagBySlug(ctx context.Context, slug string) (*news.Tag, error) {
 
 // AuthorsByID implements news.Reader.
 func (r reader) AuthorsByID(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
-	list, err := collect(ctx, r, r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au WHERE au.id = ANY($1)`, ids)
-	return byID(list, func(a *news.Author) int64 { return a.ID }), err
+	return r.db.links.Authors(ctx, r.db.gen.Load(), ids, r.loadAuthors)
 }
 
 // TagsByID implements news.Reader.
 func (r reader) TagsByID(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
+	return r.db.links.Tags(ctx, r.db.gen.Load(), ids, r.loadTags)
+}
+
+// loadAuthors and loadTags read authors and tags by id from the database:
+// what the link cache has not got.
+func (r reader) loadAuthors(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
+	list, err := collect(ctx, r, r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au WHERE au.id = ANY($1)`, ids)
+	return byID(list, func(a *news.Author) int64 { return a.ID }), err
+}
+
+func (r reader) loadTags(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
 	list, err := collect(ctx, r, r.db.scanTag, `SELECT `+tagCols+` FROM tags t WHERE t.id = ANY($1)`, ids)
 	return byID(list, func(t *news.Tag) int64 { return t.ID }), err
 }

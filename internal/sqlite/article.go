@@ -161,8 +161,8 @@ func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) 
 	if err != nil {
 		return nil, err
 	}
-	links := articleLinks{a.ID: {authors: splitIDs(authorIDs.String), tags: splitIDs(tagIDs.String)}}
-	authors, tags, err := db.resolveLinks(ctx, gen, links)
+	links := map[int64]news.LinkIDs{a.ID: {Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}}
+	authors, tags, err := db.links.Resolve(ctx, gen, links, db.loadAuthors, db.loadTags)
 	if err != nil {
 		return nil, err
 	}
@@ -178,48 +178,6 @@ func splitIDs(list string) []int64 {
 	for f := range strings.SplitSeq(list, ",") {
 		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
 			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// articleLinks are articles' author and tag ids, by article.
-type articleLinks map[int64]linkIDs
-
-// linkIDs are one article's author and tag ids, in order.
-type linkIDs struct{ authors, tags []int64 }
-
-// resolveLinks turns link ids into authors and tags (through the link
-// cache), by article; every article of links gets an entry, empty if it
-// has no links.
-func (db *DB) resolveLinks(ctx context.Context, gen uint64, links articleLinks) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	var authorIDs, tagIDs []int64
-	for _, l := range links {
-		authorIDs = append(authorIDs, l.authors...)
-		tagIDs = append(tagIDs, l.tags...)
-	}
-	authors, err := db.links.Authors(ctx, gen, authorIDs, db.loadAuthors)
-	if err != nil {
-		return nil, nil, err
-	}
-	tags, err := db.links.Tags(ctx, gen, tagIDs, db.loadTags)
-	if err != nil {
-		return nil, nil, err
-	}
-	outA := make(map[int64][]*news.Author, len(links))
-	outT := make(map[int64][]*news.Tag, len(links))
-	for id, l := range links {
-		outA[id], outT[id] = pick(l.authors, authors), pick(l.tags, tags)
-	}
-	return outA, outT, nil
-}
-
-// pick returns the values of ids in byID, in order; never nil.
-func pick[T any](ids []int64, byID map[int64]*T) []*T {
-	out := make([]*T, 0, len(ids))
-	for _, id := range ids {
-		if v, ok := byID[id]; ok {
-			out = append(out, v)
 		}
 	}
 	return out

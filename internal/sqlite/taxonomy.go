@@ -94,9 +94,9 @@ func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Autho
 		return nil, nil, err
 	}
 	defer rows.Close()
-	links := make(articleLinks, len(ids))
+	links := make(map[int64]news.LinkIDs, len(ids))
 	for _, id := range ids {
-		links[id] = linkIDs{}
+		links[id] = news.LinkIDs{}
 	}
 	for rows.Next() {
 		var article, position, id int64
@@ -106,16 +106,16 @@ func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Autho
 		}
 		l := links[article]
 		if kind == "a" {
-			l.authors = append(l.authors, id)
+			l.Authors = append(l.Authors, id)
 		} else {
-			l.tags = append(l.tags, id)
+			l.Tags = append(l.Tags, id)
 		}
 		links[article] = l
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	return db.resolveLinks(ctx, gen, links)
+	return db.links.Resolve(ctx, gen, links, db.loadAuthors, db.loadTags)
 }
 
 // AuthorsOfArticles implements news.Reader.
