@@ -76,15 +76,10 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 	return v, err
 }
 
-// linkIDsSQL reads the author ('a') and tag ('t') ids of a batch of
-// articles, in order; the one parameter is a JSON array of ids. The
-// authors and tags themselves come from the store's LinkCache.
-const linkIDsSQL = `SELECT article_id, 'a', position, author_id FROM article_authors
-		WHERE article_id IN (SELECT value FROM json_each(?1))
-	UNION ALL
-	SELECT article_id, 't', position, tag_id FROM article_tags
-		WHERE article_id IN (SELECT value FROM json_each(?1))
-	ORDER BY 1, 2, 3`
+// linkIDsSQL reads the author and tag ids of a batch of articles, one row
+// an article (as an article view does); the one parameter is a JSON array
+// of ids. The authors and tags themselves come from the store's LinkCache.
+const linkIDsSQL = `SELECT a.id, ` + linkIDCols + ` FROM (SELECT value AS id FROM json_each(?)) a`
 
 // linksOf reads the author and tag ids of articles ids and resolves them.
 func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
@@ -95,22 +90,13 @@ func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Autho
 	}
 	defer rows.Close()
 	links := make(map[int64]news.LinkIDs, len(ids))
-	for _, id := range ids {
-		links[id] = news.LinkIDs{}
-	}
 	for rows.Next() {
-		var article, position, id int64
-		var kind string
-		if err := rows.Scan(&article, &kind, &position, &id); err != nil {
+		var id int64
+		var authors, tags sql.NullString
+		if err := rows.Scan(&id, &authors, &tags); err != nil {
 			return nil, nil, err
 		}
-		l := links[article]
-		if kind == "a" {
-			l.Authors = append(l.Authors, id)
-		} else {
-			l.Tags = append(l.Tags, id)
-		}
-		links[article] = l
+		links[id] = news.LinkIDs{Authors: splitIDs(authors.String), Tags: splitIDs(tags.String)}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
