@@ -386,27 +386,28 @@ type fieldMatch struct {
 
 func (q *query) field(text string) fieldMatch {
 	var f fieldMatch
-	words := vntext.Words(text)
 	n := len(q.matcher.Terms)
-	for i, w := range words {
-		t := q.matcher.Match(w.Folded)
-		if t < 0 {
-			continue
+	run := 0 // how many of the terms, in order, the last words were
+	q.matcher.Each(text, func(start, end, t int) {
+		switch {
+		case t < 0:
+			run = 0
+			return
+		case t == run:
+			run++
+		case t == 0:
+			run = 1
+		default:
+			run = 0
+		}
+		if run == n {
+			f.phrase = true
 		}
 		f.terms |= 1 << t
-		if a := q.accents[t]; a != "" && strings.ToLower(text[w.Start:w.End]) == a {
+		if a := q.accents[t]; a != "" && strings.ToLower(text[start:end]) == a {
 			f.accents |= 1 << t
 		}
-		if t == 0 && !f.phrase && i+n <= len(words) {
-			f.phrase = true
-			for j := 1; j < n; j++ {
-				if q.matcher.Match(words[i+j].Folded) != j {
-					f.phrase = false
-					break
-				}
-			}
-		}
-	}
+	})
 	return f
 }
 

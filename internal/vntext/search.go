@@ -131,6 +131,14 @@ func (m Matcher) scan(text string) []matched {
 	return out
 }
 
+// Each calls fn for every word of text with its byte offsets and the index
+// of the term it matches (-1 for none), allocating nothing per word.
+func (m Matcher) Each(text string, fn func(start, end, term int)) {
+	eachWord(text, func(start, end int, folded []byte) {
+		fn(start, end, matchTerm(m, folded))
+	})
+}
+
 // Match returns the index in m.Terms of the term the folded word matches,
 // or -1.
 func (m Matcher) Match(folded string) int {
