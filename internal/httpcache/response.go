@@ -69,7 +69,7 @@ func (c *ResponseCache) Stats() (hits, misses, bytes int64) {
 }
 
 // cachedHeaders are the response headers an entry keeps, in canonical form.
-var cachedHeaders = []string{"Content-Type", "Last-Modified", "Cache-Control", "Etag"}
+var cachedHeaders = []string{"Content-Type", "Last-Modified", "Cache-Control", "Etag", "X-Content-Type-Options"}
 
 // Middleware answers public GETs from the cache, and fills it with the
 // 200 answers next gives them. Requests with a key (Authorization or

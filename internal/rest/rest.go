@@ -5,12 +5,14 @@
 package rest
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
@@ -133,16 +135,34 @@ func Status(code string) int {
 	return http.StatusInternalServerError
 }
 
-// WriteJSON writes v as the JSON body of a response with status.
+// WriteJSON writes v as the JSON body of a response with status. HTML in
+// strings (article bodies) goes out as it is, not as \u003c escapes, which
+// made bodies a fifth longer to send and to parse: the answer is
+// application/json with nosniff, never HTML.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":{"code":"INTERNAL","message":"internal error"}}`)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			buf.Reset()
+			jsonBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+		status = http.StatusInternalServerError
+		buf.WriteString(`{"error":{"code":"INTERNAL","message":"internal error"}}` + "\n")
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(buf.Bytes())
 }
+
+// jsonBuffers are WriteJSON's buffers, reused.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ErrorBody is the JSON body of every error answer outside GraphQL.
 type ErrorBody struct {

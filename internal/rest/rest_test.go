@@ -78,6 +78,14 @@ func TestArticle(t *testing.T) {
 		t.Errorf("cover %+v, authors %+v, category %+v, tags %+v", a.CoverImage, a.Authors, a.Category, a.Tags)
 	}
 
+	// The body goes out as written (no \u003c escapes), marked as JSON
+	// that no browser may sniff into HTML.
+	resp, raw := e.Get(t, "/v1/articles/"+seedSlug, "", nil)
+	if !strings.Contains(string(raw), `<figcaption>`) || strings.Contains(string(raw), `\u003c`) ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("raw answer escapes HTML or may be sniffed (nosniff %q): %.200s", resp.Header.Get("X-Content-Type-Options"), raw)
+	}
+
 	// fields picks; id and slug always come.
 	var picked map[string]any
 	getJSON(t, e, "/v1/articles/"+seedSlug+"?fields=title,publishedAt", "", 200, &picked)
