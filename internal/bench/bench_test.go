@@ -41,7 +41,8 @@ func TestBenchRuns(t *testing.T) {
 	// PostgreSQL beside SQLite when the tests have one: an empty database
 	// the benchmark imports the site into.
 	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4}
-	want := []string{"| floor: article by slug |", "| article: REST, uncached |", "| mixed frontend, cached |", "ratio to floor",
+	want := []string{"| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
+		"| mixed frontend, cached |", "ratio to floor", "of the mean (the floor)",
 		"server with 64 MiB response cache: start-up", "resident memory"}
 	if os.Getenv(pgtest.Env) != "" {
 		o.Postgres = pgtest.NewDatabase(t, "")
