@@ -48,7 +48,7 @@ type ComplexityRoot struct {
 		Cover          func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Excerpt        func(childComplexity int) int
-		ID             func(childComplexity int) int
+		NodeID         func(childComplexity int) int
 		PublishedAt    func(childComplexity int) int
 		ReadingMinutes func(childComplexity int) int
 		Related        func(childComplexity int, first *int) int
@@ -95,8 +95,8 @@ type ComplexityRoot struct {
 		Articles  func(childComplexity int, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) int
 		AvatarURL func(childComplexity int) int
 		Bio       func(childComplexity int) int
-		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
+		NodeID    func(childComplexity int) int
 		Slug      func(childComplexity int) int
 	}
 
@@ -119,8 +119,8 @@ type ComplexityRoot struct {
 		Articles    func(childComplexity int, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) int
 		Children    func(childComplexity int) int
 		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
+		NodeID      func(childComplexity int) int
 		Parent      func(childComplexity int) int
 		Position    func(childComplexity int) int
 		Slug        func(childComplexity int) int
@@ -199,8 +199,8 @@ type ComplexityRoot struct {
 
 	Tag struct {
 		Articles func(childComplexity int, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) int
-		ID       func(childComplexity int) int
 		Name     func(childComplexity int) int
+		NodeID   func(childComplexity int) int
 		Slug     func(childComplexity int) int
 	}
 
@@ -308,11 +308,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Article.Excerpt(childComplexity), true
 	case "Article.id":
-		if e.ComplexityRoot.Article.ID == nil {
+		if e.ComplexityRoot.Article.NodeID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Article.ID(childComplexity), true
+		return e.ComplexityRoot.Article.NodeID(childComplexity), true
 	case "Article.publishedAt":
 		if e.ComplexityRoot.Article.PublishedAt == nil {
 			break
@@ -514,18 +514,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Author.Bio(childComplexity), true
-	case "Author.id":
-		if e.ComplexityRoot.Author.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Author.ID(childComplexity), true
 	case "Author.name":
 		if e.ComplexityRoot.Author.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Author.Name(childComplexity), true
+	case "Author.id":
+		if e.ComplexityRoot.Author.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Author.NodeID(childComplexity), true
 	case "Author.slug":
 		if e.ComplexityRoot.Author.Slug == nil {
 			break
@@ -595,18 +595,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Category.Description(childComplexity), true
-	case "Category.id":
-		if e.ComplexityRoot.Category.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Category.ID(childComplexity), true
 	case "Category.name":
 		if e.ComplexityRoot.Category.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Category.Name(childComplexity), true
+	case "Category.id":
+		if e.ComplexityRoot.Category.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Category.NodeID(childComplexity), true
 	case "Category.parent":
 		if e.ComplexityRoot.Category.Parent == nil {
 			break
@@ -1048,18 +1048,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tag.Articles(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*news.ArticleFilter)), true
-	case "Tag.id":
-		if e.ComplexityRoot.Tag.ID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Tag.ID(childComplexity), true
 	case "Tag.name":
 		if e.ComplexityRoot.Tag.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Tag.Name(childComplexity), true
+	case "Tag.id":
+		if e.ComplexityRoot.Tag.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.NodeID(childComplexity), true
 	case "Tag.slug":
 		if e.ComplexityRoot.Tag.Slug == nil {
 			break
@@ -1702,7 +1702,7 @@ input ArticleFilter {
 
 "A news story."
 type Article implements Node {
-  id: ID! @goField(batch: true)
+  id: ID!
   slug: String!
   title: String!
   "The lead paragraph (sapo)."

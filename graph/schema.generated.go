@@ -21,8 +21,6 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ArticleResolver interface {
-	ID(ctx context.Context, objs []*news.Article) ([]string, error)
-
 	Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error)
 	Category(ctx context.Context, objs []*news.Article) ([]*news.Category, error)
 	Tags(ctx context.Context, objs []*news.Article) ([][]*news.Tag, error)
@@ -36,14 +34,10 @@ type ArticleConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error)
 }
 type AuthorResolver interface {
-	ID(ctx context.Context, obj *news.Author) (string, error)
-
 	AvatarURL(ctx context.Context, obj *news.Author) (*string, error)
 	Articles(ctx context.Context, obj *news.Author, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error)
 }
 type CategoryResolver interface {
-	ID(ctx context.Context, obj *news.Category) (string, error)
-
 	Parent(ctx context.Context, obj *news.Category) (*news.Category, error)
 	Children(ctx context.Context, obj *news.Category) ([]*news.Category, error)
 	Articles(ctx context.Context, obj *news.Category, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error)
@@ -83,8 +77,6 @@ type SearchConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.SearchConnection) (int, error)
 }
 type TagResolver interface {
-	ID(ctx context.Context, obj *news.Tag) (string, error)
-
 	Articles(ctx context.Context, obj *news.Tag, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error)
 }
 type WebhookResolver interface {
@@ -854,7 +846,7 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Article_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Article_id(ctx, field, obj)
+			return obj.NodeID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -865,30 +857,7 @@ func (ec *executionContext) _Article_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, true, true, "ID")
-}
-func (ec *executionContext) resolveBatch_Article_id(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
-	resolver := ec.Resolvers.Article()
-	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.ID(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Article.id",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.ID(ctx, []*news.Article{obj})
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Article.id",
-	)
+	return graphql.NewScalarFieldContext("Article", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
@@ -1917,7 +1886,7 @@ func (ec *executionContext) _Author_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Author_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Author().ID(ctx, obj)
+			return obj.NodeID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -1928,7 +1897,7 @@ func (ec *executionContext) _Author_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Author_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Author", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Author", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Author_slug(ctx context.Context, field graphql.CollectedField, obj *news.Author) (ret graphql.Marshaler) {
@@ -2259,7 +2228,7 @@ func (ec *executionContext) _Category_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Category_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Category().ID(ctx, obj)
+			return obj.NodeID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2270,7 +2239,7 @@ func (ec *executionContext) _Category_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Category_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Category", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Category", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Category_slug(ctx context.Context, field graphql.CollectedField, obj *news.Category) (ret graphql.Marshaler) {
@@ -4215,7 +4184,7 @@ func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.Collected
 			return ec.fieldContext_Tag_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Tag().ID(ctx, obj)
+			return obj.NodeID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4226,7 +4195,7 @@ func (ec *executionContext) _Tag_id(ctx context.Context, field graphql.Collected
 	)
 }
 func (ec *executionContext) fieldContext_Tag_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Tag", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Tag", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Tag_slug(ctx context.Context, field graphql.CollectedField, obj *news.Tag) (ret graphql.Marshaler) {
@@ -5755,11 +5724,10 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Article")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Article_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Article_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slug":
 			out.Values[i] = ec._Article_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6083,11 +6051,10 @@ func (ec *executionContext) _Author(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Author")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Author_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Author_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slug":
 			out.Values[i] = ec._Author_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6258,11 +6225,10 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Category")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Category_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Category_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slug":
 			out.Values[i] = ec._Category_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6861,11 +6827,10 @@ func (ec *executionContext) _Tag(ctx context.Context, sel ast.SelectionSet, obj 
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Tag")
 		case "id":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Tag_id(ctx, field, obj)
-				})
+			out.Values[i] = ec._Tag_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "slug":
 			out.Values[i] = ec._Tag_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

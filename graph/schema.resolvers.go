@@ -16,15 +16,6 @@ import (
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
-// ID is the batch resolver for the id field.
-func (r *articleResolver) ID(ctx context.Context, objs []*news.Article) ([]string, error) {
-	out := make([]string, len(objs))
-	for i, a := range objs {
-		out[i] = news.NodeID(news.KindArticle, a.ID)
-	}
-	return out, nil
-}
-
 // Authors is the batch resolver for the authors field.
 func (r *articleResolver) Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error) {
 	return loader.For(ctx).AuthorsByArticle.LoadAll(ctx, articleIDs(objs))
@@ -97,11 +88,6 @@ func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.A
 	return r.reader(ctx).CountArticles(ctx, obj.Filter)
 }
 
-// ID is the resolver for the id field.
-func (r *authorResolver) ID(ctx context.Context, obj *news.Author) (string, error) {
-	return news.NodeID(news.KindAuthor, obj.ID), nil
-}
-
 // AvatarURL is the resolver for the avatarUrl field.
 func (r *authorResolver) AvatarURL(ctx context.Context, obj *news.Author) (*string, error) {
 	if obj.AvatarURL == "" {
@@ -113,11 +99,6 @@ func (r *authorResolver) AvatarURL(ctx context.Context, obj *news.Author) (*stri
 // Articles is the resolver for the articles field.
 func (r *authorResolver) Articles(ctx context.Context, obj *news.Author, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
 	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Author = obj.Slug }))
-}
-
-// ID is the resolver for the id field.
-func (r *categoryResolver) ID(ctx context.Context, obj *news.Category) (string, error) {
-	return news.NodeID(news.KindCategory, obj.ID), nil
 }
 
 // Parent is the resolver for the parent field.
@@ -500,11 +481,6 @@ func (r *queryResolver) Webhooks(ctx context.Context) ([]*news.Webhook, error) {
 // TotalCount is the resolver for the totalCount field.
 func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.SearchConnection) (int, error) {
 	return r.Searcher.Count(ctx, obj.Request)
-}
-
-// ID is the resolver for the id field.
-func (r *tagResolver) ID(ctx context.Context, obj *news.Tag) (string, error) {
-	return news.NodeID(news.KindTag, obj.ID), nil
 }
 
 // Articles is the resolver for the articles field.

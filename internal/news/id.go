@@ -48,3 +48,17 @@ func ParseNodeID(s string) (Kind, int64, error) {
 	}
 	return "", 0, bad
 }
+
+// NodeID is the article's global id. The GraphQL id fields are these
+// methods rather than resolvers: a resolver is run concurrently, and a
+// list page paid a goroutine per item for an id.
+func (a *Article) NodeID() string { return NodeID(KindArticle, a.ID) }
+
+// NodeID is the author's global id.
+func (a *Author) NodeID() string { return NodeID(KindAuthor, a.ID) }
+
+// NodeID is the category's global id.
+func (c *Category) NodeID() string { return NodeID(KindCategory, c.ID) }
+
+// NodeID is the tag's global id.
+func (t *Tag) NodeID() string { return NodeID(KindTag, t.ID) }
