@@ -14,16 +14,14 @@ import (
 // must not change it. Entries live at most a minute besides, which bounds
 // what a lagging read replica could leave stale.
 type LinkCache struct {
-	mu      sync.RWMutex
-	gen     uint64
-	born    time.Time
-	authors map[int64]*Author
-	tags    map[int64]*Tag
+	authors idCache[Author]
+	tags    idCache[Tag]
 }
 
 const (
-	// linkCacheMax bounds the entries kept; past it the cache starts again.
-	linkCacheMax = 100_000
+	// linkCacheMax bounds the entries kept of each kind; past it the cache
+	// starts again.
+	linkCacheMax = 50_000
 	// linkCacheAge bounds how long an entry is kept.
 	linkCacheAge = time.Minute
 )
@@ -73,21 +71,29 @@ func inOrder[T any](ids []int64, byID map[int64]*T) []*T {
 // load, so that a write during it is not cached as current), loading those
 // not cached with load. Ids with no author are left out.
 func (c *LinkCache) Authors(ctx context.Context, gen uint64, ids []int64, load func(context.Context, []int64) (map[int64]*Author, error)) (map[int64]*Author, error) {
-	return cachedByID(c, gen, ids, func(c *LinkCache) map[int64]*Author { return c.authors }, ctx, load)
+	return c.authors.get(ctx, gen, ids, load)
 }
 
 // Tags is Authors for tags.
 func (c *LinkCache) Tags(ctx context.Context, gen uint64, ids []int64, load func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64]*Tag, error) {
-	return cachedByID(c, gen, ids, func(c *LinkCache) map[int64]*Tag { return c.tags }, ctx, load)
+	return c.tags.get(ctx, gen, ids, load)
 }
 
-func cachedByID[T any](c *LinkCache, gen uint64, ids []int64, pick func(*LinkCache) map[int64]*T, ctx context.Context, load func(context.Context, []int64) (map[int64]*T, error)) (map[int64]*T, error) {
+// idCache is one kind of LinkCache's values, by id, as of a generation.
+type idCache[T any] struct {
+	mu   sync.RWMutex
+	gen  uint64
+	born time.Time
+	byID map[int64]*T
+}
+
+func (c *idCache[T]) get(ctx context.Context, gen uint64, ids []int64, load func(context.Context, []int64) (map[int64]*T, error)) (map[int64]*T, error) {
 	out := make(map[int64]*T, len(ids))
 	var missing []int64
 	c.mu.RLock()
-	current := c.gen == gen && pick(c) != nil && time.Since(c.born) < linkCacheAge
+	current := c.gen == gen && time.Since(c.born) < linkCacheAge
 	for _, id := range ids {
-		if v, ok := pick(c)[id]; ok && current {
+		if v, ok := c.byID[id]; ok && current {
 			out[id] = v
 		} else {
 			missing = append(missing, id)
@@ -101,23 +107,19 @@ func cachedByID[T any](c *LinkCache, gen uint64, ids []int64, pick func(*LinkCac
 	if err != nil {
 		return nil, err
 	}
+	for id, v := range got {
+		out[id] = v
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.authors == nil || len(c.authors)+len(c.tags) > linkCacheMax || time.Since(c.born) >= linkCacheAge {
-		if gen < c.gen {
-			// Read under an older generation than the cache's: return it,
-			// keep the newer.
-			for id, v := range got {
-				out[id] = v
-			}
-			return out, nil
-		}
-		c.gen, c.born, c.authors, c.tags = gen, time.Now(), map[int64]*Author{}, map[int64]*Tag{}
+	switch {
+	case gen < c.gen:
+		return out, nil // read under an older generation: keep the newer
+	case gen > c.gen || c.byID == nil || len(c.byID) > linkCacheMax || time.Since(c.born) >= linkCacheAge:
+		c.gen, c.born, c.byID = gen, time.Now(), make(map[int64]*T, len(got))
 	}
-	m := pick(c)
 	for id, v := range got {
-		m[id] = v
-		out[id] = v
+		c.byID[id] = v
 	}
 	return out, nil
 }
