@@ -100,11 +100,14 @@ func (r reader) ArticleIDBySlug(ctx context.Context, slug string) (int64, error)
 	return id, err
 }
 
-// linkIDCols read an article's (alias a) author and tag ids, in byline
-// and tag order; the authors and tags themselves come from the store's
-// LinkCache.
-const linkIDCols = `COALESCE((SELECT array_agg(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = a.id), '{}'),
-	COALESCE((SELECT array_agg(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = a.id), '{}')`
+// authorIDsCol and tagIDsCol read an article's (alias a) author and tag
+// ids, in byline and tag order; the authors and tags themselves come from
+// the store's LinkCache.
+const (
+	authorIDsCol = `COALESCE((SELECT array_agg(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = a.id), '{}')`
+	tagIDsCol    = `COALESCE((SELECT array_agg(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = a.id), '{}')`
+	linkIDCols   = authorIDsCol + `, ` + tagIDsCol
+)
 
 // ArticleViewBySlug implements news.Reader: one statement, and the
 // authors and tags not in the link cache.

@@ -36,8 +36,8 @@ type PlanQuery struct {
 }
 
 // PlanQueriesForTest builds every article list and count a preview can
-// ask for (each filter combination, first and later pages both ways), and
-// the search queries.
+// ask for (each filter combination, first and later pages both ways), the
+// search queries and the batch link reads.
 func PlanQueriesForTest(db *DB) ([]PlanQuery, error) {
 	r := reader{db: db, pool: db.w, preview: true}
 	now := time.Now()
@@ -71,6 +71,9 @@ func PlanQueriesForTest(db *DB) ([]PlanQuery, error) {
 	} {
 		q, a := db.matchQuery(m, false)
 		out = append(out, PlanQuery{q, a})
+	}
+	for _, q := range []string{linkIDsSQL, authorIDsSQL, tagIDsSQL} {
+		out = append(out, PlanQuery{q, []any{[]int64{1, 2, 3}}})
 	}
 	return out, nil
 }

@@ -54,52 +54,57 @@ func one[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), w
 	return v, err
 }
 
-// AuthorsOfArticles implements news.Reader.
-func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := r.LinksOfArticles(ctx, ids)
-	return authors, err
-}
+// linkIDsSQL, authorIDsSQL and tagIDsSQL read the author and tag ids of a
+// batch of articles ($1, an array of ids), one row an article as an
+// article view does: both kinds, or one with an empty array for the other.
+// The authors and tags themselves come from the store's LinkCache.
+const (
+	batchOfIDs   = ` FROM unnest($1::bigint[]) AS a(id)`
+	linkIDsSQL   = `SELECT a.id, ` + linkIDCols + batchOfIDs
+	authorIDsSQL = `SELECT a.id, ` + authorIDsCol + `, '{}'::bigint[]` + batchOfIDs
+	tagIDsSQL    = `SELECT a.id, '{}'::bigint[], ` + tagIDsCol + batchOfIDs
+)
 
-// TagsOfArticles implements news.Reader.
-func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := r.LinksOfArticles(ctx, ids)
-	return tags, err
-}
-
-// LinksOfArticles implements news.Reader: the link ids in one statement,
-// the authors and tags from the link cache.
-func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+// linksOf reads link ids of articles ids with query (one of the above) and
+// resolves them.
+func (r reader) linksOf(ctx context.Context, query string, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
 	gen := r.db.gen.Load() // before the read, for the link cache
-	rows, err := r.db.query(ctx, r.pool, `SELECT article_id, 'a', position, author_id FROM article_authors WHERE article_id = ANY($1)
-		UNION ALL
-		SELECT article_id, 't', position, tag_id FROM article_tags WHERE article_id = ANY($1)
-		ORDER BY 1, 2, 3`, ids)
+	rows, err := r.db.query(ctx, r.pool, query, ids)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	links := make(map[int64]news.LinkIDs, len(ids))
-	for _, id := range ids {
-		links[id] = news.LinkIDs{}
-	}
 	for rows.Next() {
-		var article, position, id int64
-		var kind string
-		if err := rows.Scan(&article, &kind, &position, &id); err != nil {
+		var id int64
+		var l news.LinkIDs
+		if err := rows.Scan(&id, &l.Authors, &l.Tags); err != nil {
 			return nil, nil, err
 		}
-		l := links[article]
-		if kind == "a" {
-			l.Authors = append(l.Authors, id)
-		} else {
-			l.Tags = append(l.Tags, id)
-		}
-		links[article] = l
+		links[id] = l
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
 	return r.db.links.Resolve(ctx, gen, links, r.loadAuthors, r.loadTags)
+}
+
+// LinksOfArticles implements news.Reader: the link ids in one statement,
+// the authors and tags from the link cache.
+func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	return r.linksOf(ctx, linkIDsSQL, ids)
+}
+
+// AuthorsOfArticles implements news.Reader.
+func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
+	authors, _, err := r.linksOf(ctx, authorIDsSQL, ids)
+	return authors, err
+}
+
+// TagsOfArticles implements news.Reader.
+func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
+	_, tags, err := r.linksOf(ctx, tagIDsSQL, ids)
+	return tags, err
 }
 
 // categoryCache is the category list as of a generation.

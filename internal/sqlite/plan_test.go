@@ -74,6 +74,8 @@ func TestQueryPlans(t *testing.T) {
 		keyHashSQL,
 		relatedSQL,
 		linkIDsSQL,
+		authorIDsSQL,
+		tagIDsSQL,
 	)
 
 	for _, q := range captured {

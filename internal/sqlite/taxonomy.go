@@ -76,15 +76,22 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 	return v, err
 }
 
-// linkIDsSQL reads the author and tag ids of a batch of articles, one row
-// an article (as an article view does); the one parameter is a JSON array
-// of ids. The authors and tags themselves come from the store's LinkCache.
-const linkIDsSQL = `SELECT a.id, ` + linkIDCols + ` FROM (SELECT value AS id FROM json_each(?)) a`
+// linkIDsSQL, authorIDsSQL and tagIDsSQL read the author and tag ids of a
+// batch of articles (the one parameter is a JSON array of ids), one row an
+// article as an article view does: both kinds, or one with NULL for the
+// other. The authors and tags themselves come from the store's LinkCache.
+const (
+	batchOfIDs   = ` FROM (SELECT value AS id FROM json_each(?)) a`
+	linkIDsSQL   = `SELECT a.id, ` + linkIDCols + batchOfIDs
+	authorIDsSQL = `SELECT a.id, ` + authorIDsCol + `, NULL` + batchOfIDs
+	tagIDsSQL    = `SELECT a.id, NULL, ` + tagIDsCol + batchOfIDs
+)
 
-// linksOf reads the author and tag ids of articles ids and resolves them.
-func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+// linksOf reads link ids of articles ids with query (one of the above) and
+// resolves them.
+func (db *DB) linksOf(ctx context.Context, query string, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
 	gen := db.gen.Load() // before the read, for the link cache
-	rows, err := db.query(ctx, linkIDsSQL, idList(ids))
+	rows, err := db.query(ctx, query, idList(ids))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,15 +111,21 @@ func (db *DB) linksOf(ctx context.Context, ids []int64) (map[int64][]*news.Autho
 	return db.links.Resolve(ctx, gen, links, db.loadAuthors, db.loadTags)
 }
 
+// LinksOfArticles implements news.Reader: the link ids in one statement,
+// the authors and tags from the link cache.
+func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	return db.linksOf(ctx, linkIDsSQL, ids)
+}
+
 // AuthorsOfArticles implements news.Reader.
 func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := db.linksOf(ctx, ids)
+	authors, _, err := db.linksOf(ctx, authorIDsSQL, ids)
 	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := db.linksOf(ctx, ids)
+	_, tags, err := db.linksOf(ctx, tagIDsSQL, ids)
 	return tags, err
 }
 
@@ -136,12 +149,6 @@ func (db *DB) Categories(ctx context.Context) ([]*news.Category, error) {
 type categoryCache struct {
 	gen  uint64
 	list []*news.Category
-}
-
-// LinksOfArticles implements news.Reader: the link ids in one statement,
-// the authors and tags from the link cache.
-func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return db.linksOf(ctx, ids)
 }
 
 // AuthorBySlug implements news.Reader.

@@ -113,6 +113,48 @@ func testLinksFollowEdits(t *testing.T, b Backend) {
 	}
 }
 
+// testLinksReadWhatIsAsked: a batch's links cost one statement for the
+// link ids and one for each kind of record not yet known; asking for
+// authors alone reads no tags, and what was read once is not read again
+// until a write.
+func testLinksReadWhatIsAsked(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
+	ctx := context.Background()
+	list, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 10})
+	if err != nil || len(list.Items) < 10 {
+		t.Fatalf("articles: %v, %v", list, err)
+	}
+	var ids []int64
+	for _, a := range list.Items {
+		ids = append(ids, a.ID)
+	}
+	statements := func(read func() error) int64 {
+		t.Helper()
+		before := db.QueryCount()
+		if err := read(); err != nil {
+			t.Fatal(err)
+		}
+		return db.QueryCount() - before
+	}
+	authors := func() error { _, err := db.AuthorsOfArticles(ctx, ids); return err }
+	tags := func() error { _, err := db.TagsOfArticles(ctx, ids); return err }
+	both := func() error { _, _, err := db.LinksOfArticles(ctx, ids); return err }
+	for _, step := range []struct {
+		name string
+		read func() error
+		want int64
+	}{
+		{"authors, none known", authors, 2},
+		{"authors again", authors, 1},
+		{"tags, none known", tags, 2},
+		{"both, all known", both, 1},
+	} {
+		if got := statements(step.read); got != step.want {
+			t.Errorf("%s: %d statements, want %d", step.name, got, step.want)
+		}
+	}
+}
+
 func names(v *news.ArticleView) []string {
 	if v == nil {
 		return nil

@@ -31,6 +31,8 @@ type Store interface {
 	// Generation moves on every write a public answer may show (the
 	// response cache's key).
 	Generation() uint64
+	// QueryCount is how many read statements the store has run.
+	QueryCount() int64
 	Close() error
 }
 
@@ -79,6 +81,7 @@ var tests = []struct {
 	{"SearchScheduled", testSearchScheduled},
 	{"GenerationFollowsContent", testGenerationFollowsContent},
 	{"LinksFollowEdits", testLinksFollowEdits},
+	{"LinksReadWhatIsAsked", testLinksReadWhatIsAsked},
 }
 
 // Run runs every contract test against b as subtests of t.
