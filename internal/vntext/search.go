@@ -125,9 +125,7 @@ type matched struct {
 // allocation per word.
 func (m Matcher) scan(text string) []matched {
 	out := make([]matched, 0, len(text)/6+1)
-	eachWord(text, func(start, end int, folded []byte) {
-		out = append(out, matched{start, end, matchTerm(m, folded)})
-	})
+	m.Each(text, func(start, end, term int) { out = append(out, matched{start, end, term}) })
 	return out
 }
 
