@@ -506,10 +506,10 @@ func attack(w workload, conns int, d time.Duration) Result {
 	return r
 }
 
-// report prints the results as a Markdown table with ratios to the floors.
 // floorAgain names a floor's second measurement, at the end of the run.
 const floorAgain = ", again at the end"
 
+// report prints the results as a Markdown table with ratios to the floors.
 func report(out io.Writer, results []Result) {
 	// Each floor is the mean of its measurements, first and last.
 	sums, counts := map[string]float64{}, map[string]float64{}

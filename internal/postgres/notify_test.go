@@ -6,17 +6,14 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/postgres"
-	"github.com/newsdesk/newsdesk/internal/postgres/pgtest"
 )
 
 // TestGenerationAcrossReplicas: a content write through one store moves
-// the generation of another store on the same database (NOTIFY), soon; a
-// bookkeeping write does not.
+// the generation of another store on the same database (NOTIFY), soon,
+// and its own once (its notification comes back to it too); a bookkeeping
+// write moves neither.
 func TestGenerationAcrossReplicas(t *testing.T) {
-	u := pgtest.NewDatabase(t, "")
-	a := pgtest.OpenURL(t, u, postgres.Options{})
-	b := pgtest.OpenURL(t, u, postgres.Options{})
+	a, b := twoReplicas(t)
 	ctx := context.Background()
 	moves := func(write func() error) bool {
 		t.Helper()
@@ -33,8 +30,18 @@ func TestGenerationAcrossReplicas(t *testing.T) {
 		}
 		return false
 	}
+	// The setup's writes have come round to A before it counts its own.
+	own := a.Generation()
+	for settled := false; !settled; {
+		time.Sleep(200 * time.Millisecond)
+		settled, own = a.Generation() == own, a.Generation()
+	}
 	if !moves(func() error { return a.CreateTag(ctx, &news.Tag{Name: "Hải Phòng"}) }) {
 		t.Error("a tag created through A did not move B's generation within 2 s")
+	}
+	time.Sleep(100 * time.Millisecond) // A's own notification has come back by now
+	if got := a.Generation(); got != own+1 {
+		t.Errorf("A's generation moved by %d for its own write, want 1", got-own)
 	}
 	if moves(func() error {
 		return a.CreateKey(ctx, &news.APIKey{Name: "k", Role: news.RoleReader}, []byte("0123456789abcdef0123456789abcdef"))
