@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
@@ -435,6 +437,45 @@ func TestNoNPlusOne(t *testing.T) {
 	}
 	if again := count(10); again != 2 {
 		t.Errorf("the page of 10 again took %d statements, want 2 (list and link ids)", again)
+	}
+}
+
+// TestArticleReadsWhatIsAsked: an article asked for without its authors or
+// tags is one plain read; asked with them (here through a fragment), the
+// same statement brings their ids and the store loads the ones its link
+// cache lacks, here all of them (each read follows a write), and no loader
+// goes back for them.
+func TestArticleReadsWhatIsAsked(t *testing.T) {
+	e := newEnv(t)
+	tags := 0
+	read := func(doc string) (int64, []string) {
+		tags++
+		if err := e.db.CreateTag(context.Background(), &news.Tag{Name: fmt.Sprintf("Thẻ %d", tags)}); err != nil {
+			t.Fatal(err)
+		}
+		before := e.db.QueryCount()
+		var data struct {
+			Article struct {
+				Title   string
+				Authors []struct{ Name string }
+			}
+		}
+		e.ok(doc, map[string]any{"slug": seedSlug}, &data)
+		if data.Article.Title == "" {
+			t.Fatalf("%s: no article", doc)
+		}
+		var names []string
+		for _, a := range data.Article.Authors {
+			names = append(names, a.Name)
+		}
+		return e.db.QueryCount() - before, names
+	}
+	if n, _ := read(`query($slug: String) { article(slug: $slug) { title bodyHtml } }`); n != 1 {
+		t.Errorf("article without links: %d statements, want 1", n)
+	}
+	n, got := read(`query($slug: String) { article(slug: $slug) { title ...by } } fragment by on Article { authors { name } }`)
+	if n != 3 || len(got) == 0 {
+		t.Errorf("article with authors through a fragment: %d statements, authors %q; want 3 (article, authors, tags) and its authors", n, got)
 	}
 }
 

@@ -112,6 +112,18 @@ func articleFieldsRequested(ctx context.Context) map[string]bool {
 	return names
 }
 
+// asksLinks reports whether the article field being resolved asks for its
+// authors or tags: reading them beside the article costs a third of the
+// read, wasted when they are not shown.
+func asksLinks(ctx context.Context) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "authors" || f.Name == "tags" {
+			return true
+		}
+	}
+	return false
+}
+
 // within narrows a nested connection's filter to its parent (a category,
 // tag or author), keeping the client's other filters.
 func within(f *news.ArticleFilter, set func(*news.ArticleFilter)) *news.ArticleFilter {

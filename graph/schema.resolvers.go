@@ -341,6 +341,9 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
+		if !asksLinks(ctx) {
+			return notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
+		}
 		v, err := notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
 		if v == nil || err != nil {
 			return nil, err
