@@ -131,14 +131,10 @@ func (db *DB) articleIDBySlug(ctx context.Context, slug string, preview bool) (i
 	return id, err
 }
 
-// authorIDsCol and tagIDsCol read an article's (alias a) author and tag
-// ids, in byline and tag order, comma-separated; the authors and tags
+// linkIDCols are an article's (alias a) author and tag ids, in byline and
+// tag order, comma-separated (migration 007); the authors and tags
 // themselves come from the store's LinkCache.
-const (
-	authorIDsCol = `(SELECT group_concat(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = a.id)`
-	tagIDsCol    = `(SELECT group_concat(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = a.id)`
-	linkIDCols   = authorIDsCol + `, ` + tagIDsCol
-)
+const linkIDCols = `a.author_ids, a.tag_ids`
 
 // articleViewSQL reads an article with its link ids; the visibility rule
 // follows.

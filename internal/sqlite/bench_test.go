@@ -121,3 +121,41 @@ func BenchmarkCategoryPageLarge(b *testing.B) {
 	}
 	percentiles(b, times)
 }
+
+// BenchmarkArticleLarge reads articles by slug: the article alone, and
+// with its authors and tags (an article page); and the authors and tags of
+// a list of 20.
+func BenchmarkArticleLarge(b *testing.B) {
+	db := benchDB(b)
+	l, err := db.FindArticles(context.Background(), news.ArticleFilter{}, news.Page{Limit: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("article", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := db.ArticleBySlug(ctx, l.Items[i%len(l.Items)].Slug); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("view", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := db.ArticleViewBySlug(ctx, l.Items[i%len(l.Items)].Slug); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("links of 20", func(b *testing.B) {
+		ids := make([]int64, len(l.Items))
+		for i, a := range l.Items {
+			ids[i] = a.ID
+		}
+		for i := 0; b.Loop(); i++ {
+			start := i % (len(ids) - 20)
+			if _, _, err := db.LinksOfArticles(ctx, ids[start:start+20]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

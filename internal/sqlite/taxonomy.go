@@ -78,13 +78,13 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 
 // linkIDsSQL, authorIDsSQL and tagIDsSQL read the author and tag ids of a
 // batch of articles (the one parameter is a JSON array of ids), one row an
-// article as an article view does: both kinds, or one with NULL for the
-// other. The authors and tags themselves come from the store's LinkCache.
+// id, as an article view does: both kinds, or one with NULL for the other.
+// The authors and tags themselves come from the store's LinkCache.
 const (
-	batchOfIDs   = ` FROM (SELECT value AS id FROM json_each(?)) a`
-	linkIDsSQL   = `SELECT a.id, ` + linkIDCols + batchOfIDs
-	authorIDsSQL = `SELECT a.id, ` + authorIDsCol + `, NULL` + batchOfIDs
-	tagIDsSQL    = `SELECT a.id, NULL, ` + tagIDsCol + batchOfIDs
+	batchOfIDs   = ` FROM json_each(?) LEFT JOIN articles a ON a.id = json_each.value`
+	linkIDsSQL   = `SELECT json_each.value, ` + linkIDCols + batchOfIDs
+	authorIDsSQL = `SELECT json_each.value, a.author_ids, NULL` + batchOfIDs
+	tagIDsSQL    = `SELECT json_each.value, NULL, a.tag_ids` + batchOfIDs
 )
 
 // linksOf reads link ids of articles ids with query (one of the above) and

@@ -420,12 +420,13 @@ func newArticleWriter(ctx context.Context, tx *sql.Tx) (*articleWriter, error) {
 	}{
 		{&w.article, `INSERT INTO articles (id, slug, title, excerpt, body_html, body_text,
 			cover_url, cover_caption, cover_alt, cover_credit, cover_width, cover_height,
-			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at, search_key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			status, published_at, category_id, word_count, reading_minutes, created_at, updated_at, search_key,
+			author_ids, tag_ids)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.rewrite, `UPDATE articles SET slug = ?2, title = ?3, excerpt = ?4, body_html = ?5, body_text = ?6,
 			cover_url = ?7, cover_caption = ?8, cover_alt = ?9, cover_credit = ?10, cover_width = ?11, cover_height = ?12,
 			status = ?13, published_at = ?14, category_id = ?15, word_count = ?16, reading_minutes = ?17,
-			updated_at = ?18, search_key = ?19
+			updated_at = ?18, search_key = ?19, author_ids = ?20, tag_ids = ?21
 			WHERE id = ?1`},
 		// The links are rewritten whole on an update.
 		{&w.unlink, `DELETE FROM article_authors WHERE article_id = ?1;
@@ -504,7 +505,7 @@ func (w *articleWriter) insert(ctx context.Context, a *news.Article) error {
 	if _, err := w.article.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
 		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
 		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
-		a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli(), key); err != nil {
+		a.CreatedAt.UnixMilli(), a.UpdatedAt.UnixMilli(), key, joinIDs(a.AuthorIDs), joinIDs(a.TagIDs)); err != nil {
 		return fmt.Errorf("insert article: %w", err)
 	}
 	w.nextID++
@@ -541,13 +542,26 @@ func (w *articleWriter) update(ctx context.Context, old, a *news.Article, oldKey
 	if _, err := w.rewrite.ExecContext(ctx, a.ID, a.Slug, a.Title, a.Excerpt, a.BodyHTML, a.BodyText,
 		img.URL, img.Caption, img.Alt, img.Credit, img.Width, img.Height,
 		string(a.Status), millis(a.PublishedAt), a.CategoryID, a.WordCount, a.ReadingMinutes,
-		a.UpdatedAt.UnixMilli(), key); err != nil {
+		a.UpdatedAt.UnixMilli(), key, joinIDs(a.AuthorIDs), joinIDs(a.TagIDs)); err != nil {
 		return fmt.Errorf("update article: %w", err)
 	}
 	if _, err := w.unlink.ExecContext(ctx, a.ID); err != nil {
 		return fmt.Errorf("unlink article: %w", err)
 	}
 	return w.link(ctx, a)
+}
+
+// joinIDs is the articles row's copy of link ids (author_ids, tag_ids): the
+// ids link writes, in its order, comma-separated, as splitIDs reads them.
+func joinIDs(ids []int64) string {
+	var b []byte
+	for i, id := range news.UniqueIDs(ids) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(b)
 }
 
 // link writes a's authors, tags and categories.
