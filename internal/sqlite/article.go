@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -231,6 +233,48 @@ type articleList struct {
 	id    string // article id column
 	where []string
 	args  []any
+	// Every condition on the (key, id) order (visibility, dates, cursors)
+	// is folded into one bound at each end, so that a list is one range of
+	// its index whatever the planner's statistics say. Given "key <= now"
+	// and a cursor as two conditions, the planner took whichever its
+	// samples made look narrower: without them (sqlite_stat4), a deep page
+	// scanned every newer row down to the cursor.
+	upper, lower *keyBound
+}
+
+// keyBound is one end of a list's range, exclusive: rows whose (key, id)
+// is below an upper bound, above a lower one.
+type keyBound struct{ key, id int64 }
+
+func (b keyBound) less(c keyBound) bool { return b.key < c.key || b.key == c.key && b.id < c.id }
+
+// below keeps the rows with (key, id) < (key, id) given.
+func (l *articleList) below(key, id int64) {
+	if b := (keyBound{key, id}); l.upper == nil || b.less(*l.upper) {
+		l.upper = &b
+	}
+}
+
+// above keeps the rows with (key, id) > (key, id) given.
+func (l *articleList) above(key, id int64) {
+	if b := (keyBound{key, id}); l.lower == nil || l.lower.less(b) {
+		l.lower = &b
+	}
+}
+
+// conditions are the list's WHERE conditions and their arguments, its
+// bounds included.
+func (l *articleList) conditions() ([]string, []any) {
+	where, args := slices.Clone(l.where), slices.Clone(l.args)
+	if l.upper != nil {
+		where = append(where, fmt.Sprintf(`(%s, %s) < (?, ?)`, l.key, l.id))
+		args = append(args, l.upper.key, l.upper.id)
+	}
+	if l.lower != nil {
+		where = append(where, fmt.Sprintf(`(%s, %s) > (?, ?)`, l.key, l.id))
+		args = append(args, l.lower.key, l.lower.id)
+	}
+	return where, args
 }
 
 // newArticleList picks the driving index for f: the most selective of tag,
@@ -281,13 +325,13 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 		// pub_at is NULL unless the article is published.
 		l.key, l.id = `l.pub_at`, `l.article_id`
 	}
+	// Ids are positive: (t, MaxInt64) lies after every row at t, (t,
+	// MinInt64) before.
 	switch f.Status {
 	case news.ArticleScheduled:
-		l.where = append(l.where, l.key+` > ?`)
-		l.args = append(l.args, db.nowMillis())
+		l.above(db.nowMillis(), math.MaxInt64) // key > now
 	case "", news.ArticlePublished:
-		l.where = append(l.where, l.key+` <= ?`)
-		l.args = append(l.args, db.nowMillis())
+		l.below(db.nowMillis(), math.MaxInt64) // key <= now
 	}
 
 	if f.Tag != "" && driver != "tag" {
@@ -306,12 +350,10 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 		l.args = append(l.args, f.Category)
 	}
 	if !f.PublishedAfter.IsZero() {
-		l.where = append(l.where, l.key+` >= ?`)
-		l.args = append(l.args, f.PublishedAfter.UnixMilli())
+		l.above(f.PublishedAfter.UnixMilli(), math.MinInt64) // key >= after
 	}
 	if !f.PublishedBefore.IsZero() {
-		l.where = append(l.where, l.key+` < ?`)
-		l.args = append(l.args, f.PublishedBefore.UnixMilli())
+		l.below(f.PublishedBefore.UnixMilli(), math.MinInt64) // key < before
 	}
 	return l, nil
 }
@@ -322,16 +364,14 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string
 	if err != nil {
 		return "", nil, err
 	}
-	where, args := l.where, l.args
 	// The list runs newest first: "after" a cursor is older, "before" newer.
 	if p.After != nil {
-		where = append(where, fmt.Sprintf(`(%s, %s) < (?, ?)`, l.key, l.id))
-		args = append(args, p.After.Time, p.After.ID)
+		l.below(p.After.Time, p.After.ID)
 	}
 	if p.Before != nil {
-		where = append(where, fmt.Sprintf(`(%s, %s) > (?, ?)`, l.key, l.id))
-		args = append(args, p.Before.Time, p.Before.ID)
+		l.above(p.Before.Time, p.Before.ID)
 	}
+	where, args := l.conditions()
 	order := "DESC"
 	if p.Backward {
 		order = "ASC"
@@ -385,7 +425,8 @@ func (db *DB) countArticles(ctx context.Context, f news.ArticleFilter, preview b
 	if err != nil {
 		return 0, err
 	}
-	row, err := db.queryRow(ctx, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(l.where, " AND "), l.args...)
+	where, args := l.conditions()
+	row, err := db.queryRow(ctx, `SELECT count(*) FROM `+l.from+` WHERE `+strings.Join(where, " AND "), args...)
 	if err != nil {
 		return 0, err
 	}
