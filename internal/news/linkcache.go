@@ -16,6 +16,9 @@ import (
 type LinkCache struct {
 	authors idCache[Author]
 	tags    idCache[Tag]
+	// articles are articles' link ids, kept from the reads that brought
+	// them (a list reading them with its rows, or a batch of link ids).
+	articles idCache[LinkIDs]
 }
 
 const (
@@ -54,6 +57,48 @@ func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]Lin
 		outA[id], outT[id] = inOrder(l.Authors, authors), inOrder(l.Tags, tags)
 	}
 	return outA, outT, nil
+}
+
+// Remember keeps the link ids of articles read as of generation gen, so
+// that asking for their authors or tags next reads no ids.
+func (c *LinkCache) Remember(gen uint64, links map[int64]*LinkIDs) {
+	c.articles.put(gen, links)
+}
+
+// ArticleLinks returns the authors and tags of the articles ids as of
+// generation gen, by article, each kind only if its loader is given (a nil
+// one leaves that kind's map nil). The link ids come from the cache, those
+// not kept read with loadIDs (both kinds, an entry for every id); the
+// authors and tags from the cache or their loaders.
+func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64,
+	loadIDs func(context.Context, []int64) (map[int64]*LinkIDs, error),
+	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
+	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
+	kept, err := c.articles.get(ctx, gen, ids, loadIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	links := make(map[int64]LinkIDs, len(ids))
+	for _, id := range ids {
+		var l LinkIDs
+		if k := kept[id]; k != nil {
+			if loadAuthors != nil {
+				l.Authors = k.Authors
+			}
+			if loadTags != nil {
+				l.Tags = k.Tags
+			}
+		}
+		links[id] = l
+	}
+	authors, tags, err := c.Resolve(ctx, gen, links, loadAuthors, loadTags)
+	if loadAuthors == nil {
+		authors = nil
+	}
+	if loadTags == nil {
+		tags = nil
+	}
+	return authors, tags, err
 }
 
 // inOrder returns the values of ids in byID, in order; never nil.
@@ -110,16 +155,21 @@ func (c *idCache[T]) get(ctx context.Context, gen uint64, ids []int64, load func
 	for id, v := range got {
 		out[id] = v
 	}
+	c.put(gen, got)
+	return out, nil
+}
+
+// put keeps values read as of generation gen.
+func (c *idCache[T]) put(gen uint64, got map[int64]*T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case gen < c.gen:
-		return out, nil // read under an older generation: keep the newer
+		return // read under an older generation: keep the newer
 	case gen > c.gen || c.byID == nil || len(c.byID) > linkCacheMax || time.Since(c.born) >= linkCacheAge:
 		c.gen, c.born, c.byID = gen, time.Now(), make(map[int64]*T, len(got))
 	}
 	for id, v := range got {
 		c.byID[id] = v
 	}
-	return out, nil
 }

@@ -48,3 +48,40 @@ func TestLinkCache(t *testing.T) {
 		t.Errorf("resolve: %v, %v (want authors 2 then 1 for article 7, an empty list for 8)", links, err)
 	}
 }
+
+// Link ids a list remembered are not read again in the same generation;
+// a kind not asked for is neither loaded nor returned.
+func TestLinkCacheArticleLinks(t *testing.T) {
+	ctx := context.Background()
+	var c LinkCache
+	var idReads [][]int64
+	loadIDs := func(_ context.Context, ids []int64) (map[int64]*LinkIDs, error) {
+		idReads = append(idReads, ids)
+		out := map[int64]*LinkIDs{}
+		for _, id := range ids {
+			out[id] = &LinkIDs{Authors: []int64{2, 1}, Tags: []int64{7}}
+		}
+		return out, nil
+	}
+	loadAuthors := func(_ context.Context, ids []int64) (map[int64]*Author, error) {
+		out := map[int64]*Author{}
+		for _, id := range ids {
+			out[id] = &Author{ID: id, Name: map[int64]string{1: "An", 2: "Bình"}[id]}
+		}
+		return out, nil
+	}
+	c.Remember(1, map[int64]*LinkIDs{10: {Authors: []int64{1}}, 11: {Authors: []int64{2, 1}}})
+	authors, tags, err := c.ArticleLinks(ctx, 1, []int64{10, 11}, loadIDs, loadAuthors, nil)
+	if err != nil || len(idReads) != 0 || tags != nil {
+		t.Fatalf("remembered ids: read %v, tags %v, err %v (want no read and no tags)", idReads, tags, err)
+	}
+	if len(authors[10]) != 1 || authors[10][0].Name != "An" || len(authors[11]) != 2 || authors[11][0].Name != "Bình" {
+		t.Errorf("authors by article: %v", authors)
+	}
+	// Another generation: the ids are read again, every article gets an
+	// entry, in byline order.
+	authors, _, _ = c.ArticleLinks(ctx, 2, []int64{10, 12}, loadIDs, loadAuthors, nil)
+	if len(idReads) != 1 || len(idReads[0]) != 2 || len(authors[12]) != 2 || authors[12][0].Name != "Bình" {
+		t.Errorf("after a write: id reads %v, authors %v", idReads, authors)
+	}
+}

@@ -54,56 +54,45 @@ func one[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), w
 	return v, err
 }
 
-// linkIDsSQL, authorIDsSQL and tagIDsSQL read the author and tag ids of a
-// batch of articles ($1, an array of ids), one row an article as an
-// article view does: both kinds, or one with an empty array for the other.
+// linkIDsSQL reads the author and tag ids of a batch of articles (the one
+// parameter is an array of ids), one row an id, as an article view does.
 // The authors and tags themselves come from the store's LinkCache.
-const (
-	batchOfIDs   = ` FROM unnest($1::bigint[]) AS a(id)`
-	linkIDsSQL   = `SELECT a.id, ` + linkIDCols + batchOfIDs
-	authorIDsSQL = `SELECT a.id, ` + authorIDsCol + `, '{}'::bigint[]` + batchOfIDs
-	tagIDsSQL    = `SELECT a.id, '{}'::bigint[], ` + tagIDsCol + batchOfIDs
-)
+const linkIDsSQL = `SELECT a.id, ` + linkIDCols + ` FROM unnest($1::bigint[]) AS a(id)`
 
-// linksOf reads link ids of articles ids with query (one of the above) and
-// resolves them.
-func (r reader) linksOf(ctx context.Context, query string, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	gen := r.db.gen.Load() // before the read, for the link cache
-	rows, err := r.db.query(ctx, r.pool, query, ids)
+// linkIDs reads the link ids of the articles ids.
+func (r reader) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkIDs, error) {
+	rows, err := r.db.query(ctx, r.pool, linkIDsSQL, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
-	links := make(map[int64]news.LinkIDs, len(ids))
+	links := make(map[int64]*news.LinkIDs, len(ids))
 	for rows.Next() {
 		var id int64
 		var l news.LinkIDs
 		if err := rows.Scan(&id, &l.Authors, &l.Tags); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		links[id] = l
+		links[id] = &l
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	return r.db.links.Resolve(ctx, gen, links, r.loadAuthors, r.loadTags)
+	return links, rows.Err()
 }
 
-// LinksOfArticles implements news.Reader: the link ids in one statement,
-// the authors and tags from the link cache.
+// LinksOfArticles implements news.Reader: the link ids from the link cache
+// or one statement, the authors and tags from the link cache.
 func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return r.linksOf(ctx, linkIDsSQL, ids)
+	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, r.loadTags)
 }
 
 // AuthorsOfArticles implements news.Reader.
 func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := r.linksOf(ctx, authorIDsSQL, ids)
+	authors, _, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, nil)
 	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := r.linksOf(ctx, tagIDsSQL, ids)
+	_, tags, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, nil, r.loadTags)
 	return tags, err
 }
 

@@ -380,8 +380,11 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string
 	if p.WithBody {
 		cols = articleCols
 	}
-	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
-		cols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
+	// The link ids come along for the link cache (stored after the bodies,
+	// they cost a list next to nothing; reading them apart cost as much as
+	// the list).
+	q := fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
+		cols, linkIDCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
 	return q, append(args, p.Limit+1), nil
 }
 
@@ -396,22 +399,27 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	if err != nil {
 		return nil, err
 	}
+	gen := db.gen.Load() // before the read, for the link cache
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	items := make([]*news.Article, 0, p.Limit+1)
+	links := make(map[int64]*news.LinkIDs, p.Limit+1)
 	for rows.Next() {
-		a, err := db.scanArticle(rows)
+		var authorIDs, tagIDs string
+		a, err := db.scanArticle(suffixScanner{rows, &authorIDs, &tagIDs})
 		if err != nil {
 			return nil, err
 		}
 		items = append(items, a)
+		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs), Tags: splitIDs(tagIDs)}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	db.links.Remember(gen, links)
 	return news.PageOf(items, p), nil
 }
 

@@ -76,56 +76,46 @@ func one[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), wha
 	return v, err
 }
 
-// linkIDsSQL, authorIDsSQL and tagIDsSQL read the author and tag ids of a
-// batch of articles (the one parameter is a JSON array of ids), one row an
-// id, as an article view does: both kinds, or one with NULL for the other.
-// The authors and tags themselves come from the store's LinkCache.
-const (
-	batchOfIDs   = ` FROM json_each(?) LEFT JOIN articles a ON a.id = json_each.value`
-	linkIDsSQL   = `SELECT json_each.value, ` + linkIDCols + batchOfIDs
-	authorIDsSQL = `SELECT json_each.value, a.author_ids, NULL` + batchOfIDs
-	tagIDsSQL    = `SELECT json_each.value, NULL, a.tag_ids` + batchOfIDs
-)
+// linkIDsSQL reads the author and tag ids of a batch of articles (the one
+// parameter is a JSON array of ids), one row an id, as an article view
+// does. The authors and tags themselves come from the store's LinkCache.
+const linkIDsSQL = `SELECT json_each.value, ` + linkIDCols + ` FROM json_each(?) LEFT JOIN articles a ON a.id = json_each.value`
 
-// linksOf reads link ids of articles ids with query (one of the above) and
-// resolves them.
-func (db *DB) linksOf(ctx context.Context, query string, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	gen := db.gen.Load() // before the read, for the link cache
-	rows, err := db.query(ctx, query, idList(ids))
+// linkIDs reads the link ids of the articles ids.
+func (db *DB) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkIDs, error) {
+	rows, err := db.query(ctx, linkIDsSQL, idList(ids))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
-	links := make(map[int64]news.LinkIDs, len(ids))
+	links := make(map[int64]*news.LinkIDs, len(ids))
 	for rows.Next() {
 		var id int64
 		var authors, tags sql.NullString
 		if err := rows.Scan(&id, &authors, &tags); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		links[id] = news.LinkIDs{Authors: splitIDs(authors.String), Tags: splitIDs(tags.String)}
+		links[id] = &news.LinkIDs{Authors: splitIDs(authors.String), Tags: splitIDs(tags.String)}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	return db.links.Resolve(ctx, gen, links, db.loadAuthors, db.loadTags)
+	return links, rows.Err()
 }
 
-// LinksOfArticles implements news.Reader: the link ids in one statement,
-// the authors and tags from the link cache.
+// LinksOfArticles implements news.Reader: the link ids from the link cache
+// (a list puts its own there) or one statement, the authors and tags from
+// the link cache.
 func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return db.linksOf(ctx, linkIDsSQL, ids)
+	return db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, db.loadAuthors, db.loadTags)
 }
 
 // AuthorsOfArticles implements news.Reader.
 func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := db.linksOf(ctx, authorIDsSQL, ids)
+	authors, _, err := db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, db.loadAuthors, nil)
 	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := db.linksOf(ctx, tagIDsSQL, ids)
+	_, tags, err := db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, nil, db.loadTags)
 	return tags, err
 }
 

@@ -115,8 +115,8 @@ func testLinksFollowEdits(t *testing.T, b Backend) {
 
 // testLinksReadWhatIsAsked: a batch's links cost one statement for the
 // link ids and one for each kind of record not yet known; asking for
-// authors alone reads no tags, and what was read once is not read again
-// until a write.
+// authors alone reads no tags, and what was read once (link ids included)
+// is not read again until a write.
 func testLinksReadWhatIsAsked(t *testing.T, b Backend) {
 	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
@@ -127,6 +127,10 @@ func testLinksReadWhatIsAsked(t *testing.T, b Backend) {
 	var ids []int64
 	for _, a := range list.Items {
 		ids = append(ids, a.ID)
+	}
+	// A write empties the caches (a store may have kept the list's link ids).
+	if err := db.CreateTag(ctx, &news.Tag{Name: "Đọc lại"}); err != nil {
+		t.Fatal(err)
 	}
 	statements := func(read func() error) int64 {
 		t.Helper()
@@ -145,9 +149,9 @@ func testLinksReadWhatIsAsked(t *testing.T, b Backend) {
 		want int64
 	}{
 		{"authors, none known", authors, 2},
-		{"authors again", authors, 1},
-		{"tags, none known", tags, 2},
-		{"both, all known", both, 1},
+		{"authors again", authors, 0},
+		{"tags, link ids known", tags, 1},
+		{"both, all known", both, 0},
 	} {
 		if got := statements(step.read); got != step.want {
 			t.Errorf("%s: %d statements, want %d", step.name, got, step.want)
