@@ -27,11 +27,19 @@ func (r *Resolver) editorArticleID(ctx context.Context, id string) (int64, error
 	return parseID(news.KindArticle, "id", id)
 }
 
-func articlePayload(a *news.Article, err error) (*model.ArticlePayload, error) {
-	if err != nil {
-		return nil, err
+// articlePayload answers an article write with the article as stored, its
+// links included: r.articlePayload(ctx)(r.Writer.CreateArticle(ctx, u)).
+func (r *Resolver) articlePayload(ctx context.Context) func(*news.Article, error) (*model.ArticlePayload, error) {
+	return func(a *news.Article, err error) (*model.ArticlePayload, error) {
+		if err != nil {
+			return nil, err
+		}
+		v, err := r.view(ctx, a, news.ViewParts{Authors: true, Tags: true})
+		if err != nil {
+			return nil, err
+		}
+		return &model.ArticlePayload{Article: v}, nil
 	}
-	return &model.ArticlePayload{Article: a}, nil
 }
 
 // imageOf converts an image input; nil stays nil.

@@ -58,32 +58,36 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if err != nil {
 		return nil, err
 	}
-	if err := preload(ctx, items, fields); err != nil {
+	views, err := r.views(ctx, items, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
+	if err != nil {
 		return nil, err
 	}
-	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: items, PageInfo: pi, Filter: filter}
-	for i, a := range items {
-		c.Edges[i] = &model.ArticleEdge{Cursor: cursors[i], Node: a}
+	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: views, PageInfo: pi, Filter: filter}
+	for i, v := range views {
+		c.Edges[i] = &model.ArticleEdge{Cursor: cursors[i], Node: v}
 	}
 	return c, nil
 }
 
-// preload reads the authors and tags of a page of articles (in one
-// statement when both are asked for) before the per-article resolvers run.
-func preload(ctx context.Context, items []*news.Article, fields map[string]bool) error {
-	if len(items) == 0 {
-		return nil
-	}
-	return loader.For(ctx).Preload(ctx, articleIDs(items), fields["authors"], fields["tags"])
+// views makes the GraphQL articles of list: each with its category, and
+// with its authors and tags when parts asks for them, read for the whole
+// list at once. GraphQL's Article is a news.ArticleView, so that gqlgen
+// resolves none of them article by article.
+func (r *Resolver) views(ctx context.Context, list []*news.Article, parts news.ViewParts) ([]*news.ArticleView, error) {
+	views, _, err := news.LoadViews(ctx, r.reader(ctx), list, parts)
+	return views, err
 }
 
-// articleIDs returns the ids of a list of articles.
-func articleIDs(list []*news.Article) []int64 {
-	ids := make([]int64, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
+// view is views of one article; nil stays nil.
+func (r *Resolver) view(ctx context.Context, a *news.Article, parts news.ViewParts) (*news.ArticleView, error) {
+	if a == nil {
+		return nil, nil
 	}
-	return ids
+	views, err := r.views(ctx, []*news.Article{a}, parts)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
 }
 
 // articleFieldsRequested returns the names of the Article fields selected
@@ -112,16 +116,20 @@ func articleFieldsRequested(ctx context.Context) map[string]bool {
 	return names
 }
 
-// asksLinks reports whether the article field being resolved asks for its
-// authors or tags: reading them beside the article costs a third of the
-// read, wasted when they are not shown.
-func asksLinks(ctx context.Context) bool {
+// linkParts says which links of the articles the field being resolved
+// returns (an article or a list of them) the query asks for: reading
+// them costs as much as the article, wasted when they are not shown.
+func linkParts(ctx context.Context) news.ViewParts {
+	var parts news.ViewParts
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name == "authors" || f.Name == "tags" {
-			return true
+		switch f.Name {
+		case "authors":
+			parts.Authors = true
+		case "tags":
+			parts.Tags = true
 		}
 	}
-	return false
+	return parts
 }
 
 // within narrows a nested connection's filter to its parent (a category,
@@ -160,7 +168,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if a == nil {
 			return nil, err
 		}
-		return a, nil
+		return r.view(ctx, a, linkParts(ctx))
 	case news.KindAuthor:
 		a, err := notFoundAsNil(l.AuthorByID.Load(ctx, n))
 		if a == nil {

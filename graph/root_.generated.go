@@ -1713,10 +1713,10 @@ type Article implements Node {
   bodyText: String!
   coverImage: Image
   "Bylines, in order."
-  authors: [Author!]! @goField(batch: true)
+  authors: [Author!]!
   "The primary category."
-  category: Category! @goField(batch: true)
-  tags: [Tag!]! @goField(batch: true)
+  category: Category!
+  tags: [Tag!]!
   publishedAt: DateTime
   "The version of the article: updateArticle takes it back as expectedUpdatedAt."
   updatedAt: DateTime!

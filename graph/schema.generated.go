@@ -21,14 +21,10 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ArticleResolver interface {
-	Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error)
-	Category(ctx context.Context, objs []*news.Article) ([]*news.Category, error)
-	Tags(ctx context.Context, objs []*news.Article) ([][]*news.Tag, error)
+	Status(ctx context.Context, objs []*news.ArticleView) ([]news.ArticleStatus, error)
+	Revisions(ctx context.Context, obj *news.ArticleView) ([]*model.ArticleRevision, error)
 
-	Status(ctx context.Context, objs []*news.Article) ([]news.ArticleStatus, error)
-	Revisions(ctx context.Context, obj *news.Article) ([]*model.ArticleRevision, error)
-
-	Related(ctx context.Context, obj *news.Article, first *int) ([]*news.Article, error)
+	Related(ctx context.Context, obj *news.ArticleView, first *int) ([]*news.ArticleView, error)
 }
 type ArticleConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error)
@@ -60,7 +56,7 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Article(ctx context.Context, slug *string, id *string) (*news.Article, error)
+	Article(ctx context.Context, slug *string, id *string) (*news.ArticleView, error)
 	Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error)
 	Categories(ctx context.Context) ([]*news.Category, error)
 	Category(ctx context.Context, slug string) (*news.Category, error)
@@ -70,7 +66,7 @@ type QueryResolver interface {
 	Tag(ctx context.Context, slug string) (*news.Tag, error)
 	Search(ctx context.Context, query string, first *int, after *string, last *int, before *string, filter *news.ArticleFilter, orderBy *news.SearchOrder) (*model.SearchConnection, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
-	MostRead(ctx context.Context, period *news.Period, category *string, first *int) ([]*news.Article, error)
+	MostRead(ctx context.Context, period *news.Period, category *string, first *int) ([]*news.ArticleView, error)
 	Webhooks(ctx context.Context) ([]*news.Webhook, error)
 }
 type SearchConnectionResolver interface {
@@ -837,7 +833,7 @@ func (ec *executionContext) field_Webhook_deliveries_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -860,7 +856,7 @@ func (ec *executionContext) fieldContext_Article_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Article", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -883,7 +879,7 @@ func (ec *executionContext) fieldContext_Article_slug(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
-func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -906,7 +902,7 @@ func (ec *executionContext) fieldContext_Article_title(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
-func (ec *executionContext) _Article_excerpt(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_excerpt(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -929,7 +925,7 @@ func (ec *executionContext) fieldContext_Article_excerpt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
-func (ec *executionContext) _Article_bodyHtml(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_bodyHtml(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -952,7 +948,7 @@ func (ec *executionContext) fieldContext_Article_bodyHtml(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
-func (ec *executionContext) _Article_bodyText(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_bodyText(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -975,7 +971,7 @@ func (ec *executionContext) fieldContext_Article_bodyText(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
-func (ec *executionContext) _Article_coverImage(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_coverImage(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1007,7 +1003,7 @@ func (ec *executionContext) fieldContext_Article_coverImage(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Article_authors(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_authors(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1016,7 +1012,7 @@ func (ec *executionContext) _Article_authors(ctx context.Context, field graphql.
 			return ec.fieldContext_Article_authors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Article_authors(ctx, field, obj)
+			return obj.Authors, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*news.Author) graphql.Marshaler {
@@ -1030,39 +1026,16 @@ func (ec *executionContext) fieldContext_Article_authors(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Article",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Author(ctx, field)
 		},
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Article_authors(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
-	resolver := ec.Resolvers.Article()
-	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Authors(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*news.Author](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Article.authors",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Authors(ctx, []*news.Article{obj})
-	return graphql.ResolveBatchSingleResult[[]*news.Author](
-		ctx,
-		results,
-		err,
-		"Article.authors",
-	)
-}
 
-func (ec *executionContext) _Article_category(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_category(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1071,7 +1044,7 @@ func (ec *executionContext) _Article_category(ctx context.Context, field graphql
 			return ec.fieldContext_Article_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Article_category(ctx, field, obj)
+			return obj.Category, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *news.Category) graphql.Marshaler {
@@ -1085,39 +1058,16 @@ func (ec *executionContext) fieldContext_Article_category(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Article",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Category(ctx, field)
 		},
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Article_category(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
-	resolver := ec.Resolvers.Article()
-	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Category(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*news.Category](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Article.category",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Category(ctx, []*news.Article{obj})
-	return graphql.ResolveBatchSingleResult[*news.Category](
-		ctx,
-		results,
-		err,
-		"Article.category",
-	)
-}
 
-func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1126,7 +1076,7 @@ func (ec *executionContext) _Article_tags(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Article_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Article_tags(ctx, field, obj)
+			return obj.Tags, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*news.Tag) graphql.Marshaler {
@@ -1140,39 +1090,16 @@ func (ec *executionContext) fieldContext_Article_tags(_ context.Context, field g
 	fc = &graphql.FieldContext{
 		Object:     "Article",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Tag(ctx, field)
 		},
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Article_tags(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
-	resolver := ec.Resolvers.Article()
-	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Tags(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]*news.Tag](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Article.tags",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Tags(ctx, []*news.Article{obj})
-	return graphql.ResolveBatchSingleResult[[]*news.Tag](
-		ctx,
-		results,
-		err,
-		"Article.tags",
-	)
-}
 
-func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1195,7 +1122,7 @@ func (ec *executionContext) fieldContext_Article_publishedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Article", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Article_updatedAt(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_updatedAt(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1218,7 +1145,7 @@ func (ec *executionContext) fieldContext_Article_updatedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Article", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Article_createdAt(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_createdAt(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1241,7 +1168,7 @@ func (ec *executionContext) fieldContext_Article_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Article", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _Article_status(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_status(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1263,9 +1190,9 @@ func (ec *executionContext) _Article_status(ctx context.Context, field graphql.C
 func (ec *executionContext) fieldContext_Article_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, true, true, "ArticleStatus")
 }
-func (ec *executionContext) resolveBatch_Article_status(ctx context.Context, field graphql.CollectedField, obj *news.Article) (any, error) {
+func (ec *executionContext) resolveBatch_Article_status(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (any, error) {
 	resolver := ec.Resolvers.Article()
-	if batch, ok := graphql.BatchParentsFor[*news.Article](ctx, "Article"); ok {
+	if batch, ok := graphql.BatchParentsFor[*news.ArticleView](ctx, "Article"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Status(ctx, batch.Parents)
 		})
@@ -1278,7 +1205,7 @@ func (ec *executionContext) resolveBatch_Article_status(ctx context.Context, fie
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.Status(ctx, []*news.Article{obj})
+	results, err := resolver.Status(ctx, []*news.ArticleView{obj})
 	return graphql.ResolveBatchSingleResult[news.ArticleStatus](
 		ctx,
 		results,
@@ -1287,7 +1214,7 @@ func (ec *executionContext) resolveBatch_Article_status(ctx context.Context, fie
 	)
 }
 
-func (ec *executionContext) _Article_revisions(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_revisions(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1319,7 +1246,7 @@ func (ec *executionContext) fieldContext_Article_revisions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Article_wordCount(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_wordCount(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1342,7 +1269,7 @@ func (ec *executionContext) fieldContext_Article_wordCount(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Article", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Article_readingMinutes(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_readingMinutes(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1365,7 +1292,7 @@ func (ec *executionContext) fieldContext_Article_readingMinutes(_ context.Contex
 	return graphql.NewScalarFieldContext("Article", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Article_related(ctx context.Context, field graphql.CollectedField, obj *news.Article) (ret graphql.Marshaler) {
+func (ec *executionContext) _Article_related(ctx context.Context, field graphql.CollectedField, obj *news.ArticleView) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1378,8 +1305,8 @@ func (ec *executionContext) _Article_related(ctx context.Context, field graphql.
 			return ec.Resolvers.Article().Related(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1453,8 +1380,8 @@ func (ec *executionContext) _ArticleConnection_nodes(ctx context.Context, field 
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1563,8 +1490,8 @@ func (ec *executionContext) _ArticleEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1595,8 +1522,8 @@ func (ec *executionContext) _ArticlePayload_article(ctx context.Context, field g
 			return obj.Article, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3377,8 +3304,8 @@ func (ec *executionContext) _Query_article(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Article(ctx, fc.Args["slug"].(*string), fc.Args["id"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *news.Article) graphql.Marshaler {
-			return ec.marshalOArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3793,8 +3720,8 @@ func (ec *executionContext) _Query_mostRead(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().MostRead(ctx, fc.Args["period"].(*news.Period), fc.Args["category"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4054,8 +3981,8 @@ func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *news.Article) graphql.Marshaler {
-			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5692,9 +5619,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Author(ctx, sel, obj)
-	case news.Article:
+	case news.ArticleView:
 		return ec._Article(ctx, sel, &obj)
-	case *news.Article:
+	case *news.ArticleView:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -5714,7 +5641,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var articleImplementors = []string{"Article", "Node"}
 
-func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *news.Article) graphql.Marshaler {
+func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *news.ArticleView) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5759,23 +5686,20 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "authors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Article_authors(ctx, field, obj)
-				})
+			out.Values[i] = ec._Article_authors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "category":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Article_category(ctx, field, obj)
-				})
+			out.Values[i] = ec._Article_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "tags":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Article_tags(ctx, field, obj)
-				})
+			out.Values[i] = ec._Article_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "publishedAt":
 			out.Values[i] = ec._Article_publishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -7193,12 +7117,12 @@ func (ec *executionContext) _WebhookPayload(ctx context.Context, sel ast.Selecti
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.Article) graphql.Marshaler {
+func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ(ctx context.Context, sel ast.SelectionSet, v []*news.ArticleView) graphql.Marshaler {
 	ctx = graphql.WithBatchParents(ctx, "Article", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx, sel, v[i])
+		return ec.marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -7210,7 +7134,7 @@ func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnews
 	return ret
 }
 
-func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx context.Context, sel ast.SelectionSet, v *news.Article) graphql.Marshaler {
+func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx context.Context, sel ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Article!")
 		return graphql.Null
@@ -7630,7 +7554,7 @@ func (ec *executionContext) marshalNWebhookPayload2ᚖgithubᚗcomᚋnewsdeskᚋ
 	return ec._WebhookPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticle(ctx context.Context, sel ast.SelectionSet, v *news.Article) graphql.Marshaler {
+func (ec *executionContext) marshalOArticle2ᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleView(ctx context.Context, sel ast.SelectionSet, v *news.ArticleView) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

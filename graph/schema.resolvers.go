@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -16,33 +15,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
-// Authors is the batch resolver for the authors field.
-func (r *articleResolver) Authors(ctx context.Context, objs []*news.Article) ([][]*news.Author, error) {
-	return loader.For(ctx).AuthorsByArticle.LoadAll(ctx, articleIDs(objs))
-}
-
-// Category is the batch resolver for the category field.
-func (r *articleResolver) Category(ctx context.Context, objs []*news.Article) ([]*news.Category, error) {
-	cats, err := loader.For(ctx).Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*news.Category, len(objs))
-	for i, a := range objs {
-		if out[i] = cats.ByID(a.CategoryID); out[i] == nil {
-			return nil, fmt.Errorf("article %d: category %d missing", a.ID, a.CategoryID)
-		}
-	}
-	return out, nil
-}
-
-// Tags is the batch resolver for the tags field.
-func (r *articleResolver) Tags(ctx context.Context, objs []*news.Article) ([][]*news.Tag, error) {
-	return loader.For(ctx).TagsByArticle.LoadAll(ctx, articleIDs(objs))
-}
-
 // Status is the batch resolver for the status field.
-func (r *articleResolver) Status(ctx context.Context, objs []*news.Article) ([]news.ArticleStatus, error) {
+func (r *articleResolver) Status(ctx context.Context, objs []*news.ArticleView) ([]news.ArticleStatus, error) {
 	now := r.now()
 	out := make([]news.ArticleStatus, len(objs))
 	for i, a := range objs {
@@ -52,7 +26,7 @@ func (r *articleResolver) Status(ctx context.Context, objs []*news.Article) ([]n
 }
 
 // Revisions is the resolver for the revisions field.
-func (r *articleResolver) Revisions(ctx context.Context, obj *news.Article) ([]*model.ArticleRevision, error) {
+func (r *articleResolver) Revisions(ctx context.Context, obj *news.ArticleView) ([]*model.ArticleRevision, error) {
 	if err := news.Require(ctx, news.RoleEditor); err != nil {
 		return nil, err
 	}
@@ -68,7 +42,7 @@ func (r *articleResolver) Revisions(ctx context.Context, obj *news.Article) ([]*
 }
 
 // Related is the resolver for the related field.
-func (r *articleResolver) Related(ctx context.Context, obj *news.Article, first *int) ([]*news.Article, error) {
+func (r *articleResolver) Related(ctx context.Context, obj *news.ArticleView, first *int) ([]*news.ArticleView, error) {
 	n := 5
 	if first != nil {
 		n = *first
@@ -80,7 +54,11 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.Article, first 
 	if err != nil {
 		return nil, err
 	}
-	return loader.Found(loader.For(ctx).ArticleByID.LoadAll(ctx, ids))
+	list, err := loader.Found(loader.For(ctx).ArticleByID.LoadAll(ctx, ids))
+	if err != nil {
+		return nil, err
+	}
+	return r.views(ctx, list, linkParts(ctx))
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -137,7 +115,7 @@ func (r *mutationResolver) CreateArticle(ctx context.Context, input model.Create
 		Category: &input.Category, Authors: input.Authors, Tags: input.Tags,
 		Cover: imageOf(input.CoverImage), PublishedAt: input.PublishedAt,
 	}
-	return articlePayload(r.Writer.CreateArticle(ctx, u))
+	return r.articlePayload(ctx)(r.Writer.CreateArticle(ctx, u))
 }
 
 // UpdateArticle is the resolver for the updateArticle field.
@@ -153,7 +131,7 @@ func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, input m
 	if cover, set := input.CoverImage.ValueOK(); set {
 		u.Cover, u.RemoveCover = imageOf(cover), cover == nil
 	}
-	return articlePayload(r.Writer.UpdateArticle(ctx, n, expectedUpdatedAt, u))
+	return r.articlePayload(ctx)(r.Writer.UpdateArticle(ctx, n, expectedUpdatedAt, u))
 }
 
 // PublishArticle is the resolver for the publishArticle field.
@@ -162,7 +140,7 @@ func (r *mutationResolver) PublishArticle(ctx context.Context, id string, publis
 	if err != nil {
 		return nil, err
 	}
-	return articlePayload(r.Writer.PublishArticle(ctx, n, timeOrZero(publishedAt), timeOrZero(expectedUpdatedAt)))
+	return r.articlePayload(ctx)(r.Writer.PublishArticle(ctx, n, timeOrZero(publishedAt), timeOrZero(expectedUpdatedAt)))
 }
 
 // UnpublishArticle is the resolver for the unpublishArticle field.
@@ -171,7 +149,7 @@ func (r *mutationResolver) UnpublishArticle(ctx context.Context, id string, expe
 	if err != nil {
 		return nil, err
 	}
-	return articlePayload(r.Writer.UnpublishArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
+	return r.articlePayload(ctx)(r.Writer.UnpublishArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
 }
 
 // ArchiveArticle is the resolver for the archiveArticle field.
@@ -180,7 +158,7 @@ func (r *mutationResolver) ArchiveArticle(ctx context.Context, id string, expect
 	if err != nil {
 		return nil, err
 	}
-	return articlePayload(r.Writer.ArchiveArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
+	return r.articlePayload(ctx)(r.Writer.ArchiveArticle(ctx, n, timeOrZero(expectedUpdatedAt)))
 }
 
 // PinRelated is the resolver for the pinRelated field.
@@ -195,7 +173,7 @@ func (r *mutationResolver) PinRelated(ctx context.Context, id string, related []
 			return nil, err
 		}
 	}
-	return articlePayload(r.Writer.PinRelated(ctx, n, ids))
+	return r.articlePayload(ctx)(r.Writer.PinRelated(ctx, n, ids))
 }
 
 // CreateCategory is the resolver for the createCategory field.
@@ -336,20 +314,29 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 // Article is the resolver for the article field.
-func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (*news.Article, error) {
+func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (*news.ArticleView, error) {
 	switch {
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
-		if !asksLinks(ctx) {
-			return notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
+		parts := linkParts(ctx)
+		if !parts.Authors && !parts.Tags {
+			a, err := notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
+			if a == nil || err != nil {
+				return nil, err
+			}
+			return r.view(ctx, a, parts)
 		}
 		v, err := notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
 		if v == nil || err != nil {
 			return nil, err
 		}
-		loader.For(ctx).PrimeLinks(v.ID, v.Authors, v.Tags)
-		return v.Article, nil
+		cats, err := loader.For(ctx).Categories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.Category = cats.ByID(v.CategoryID)
+		return v, nil
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {
@@ -358,7 +345,11 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 		if kind != news.KindArticle {
 			return nil, nil
 		}
-		return notFoundAsNil(loader.For(ctx).ArticleByID.Load(ctx, n))
+		a, err := notFoundAsNil(loader.For(ctx).ArticleByID.Load(ctx, n))
+		if a == nil || err != nil {
+			return nil, err
+		}
+		return r.view(ctx, a, linkParts(ctx))
 	}
 	return nil, news.Invalid("slug", "give slug or id")
 }
@@ -444,10 +435,19 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 		PageInfo: pageInfo(l, func(h *news.SearchHit) news.Cursor { return h.Cursor }),
 		Request:  req,
 	}
+	list := make([]*news.Article, len(l.Items))
+	for i, h := range l.Items {
+		list[i] = h.Article
+	}
+	fields := articleFieldsRequested(ctx)
+	views, err := r.views(ctx, list, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
+	if err != nil {
+		return nil, err
+	}
 	for i, h := range l.Items {
 		c.Edges[i] = &model.SearchEdge{
 			Cursor:    h.Cursor.String(),
-			Node:      h.Article,
+			Node:      views[i],
 			Score:     h.Score,
 			Highlight: &model.SearchHighlight{Title: h.Title, Snippet: h.Snippet},
 		}
@@ -465,12 +465,16 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 }
 
 // MostRead is the resolver for the mostRead field.
-func (r *queryResolver) MostRead(ctx context.Context, period *news.Period, category *string, first *int) ([]*news.Article, error) {
+func (r *queryResolver) MostRead(ctx context.Context, period *news.Period, category *string, first *int) ([]*news.ArticleView, error) {
 	n := deref(first)
 	if n < 1 || n > news.MaxMostRead {
 		return nil, news.Invalid("first", "must be between 1 and %d, got %d", news.MaxMostRead, n)
 	}
-	return news.MostReadArticles(ctx, r.Store, r.ViewStore, deref(period), deref(category), n, r.now())
+	list, err := news.MostReadArticles(ctx, r.Store, r.ViewStore, deref(period), deref(category), n, r.now())
+	if err != nil {
+		return nil, err
+	}
+	return r.views(ctx, list, linkParts(ctx))
 }
 
 // Webhooks is the resolver for the webhooks field.

@@ -11,7 +11,7 @@ import (
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
-// Node is any object with a global id: *news.Article, *news.Author,
+// Node is any object with a global id: *news.ArticleView, *news.Author,
 // *news.Category or *news.Tag.
 type Node any
 
@@ -19,7 +19,7 @@ type Node any
 // totalCount can count the whole list when a client asks for it.
 type ArticleConnection struct {
 	Edges    []*ArticleEdge
-	Nodes    []*news.Article
+	Nodes    []*news.ArticleView
 	PageInfo *PageInfo
 	Filter   news.ArticleFilter
 }

@@ -10,12 +10,12 @@ import (
 )
 
 type ArticleEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *news.Article `json:"node"`
+	Cursor string            `json:"cursor"`
+	Node   *news.ArticleView `json:"node"`
 }
 
 type ArticlePayload struct {
-	Article *news.Article `json:"article"`
+	Article *news.ArticleView `json:"article"`
 }
 
 // A saved earlier version of an article.
@@ -135,8 +135,8 @@ type Query struct {
 }
 
 type SearchEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *news.Article `json:"node"`
+	Cursor string            `json:"cursor"`
+	Node   *news.ArticleView `json:"node"`
 	// The relevance score (higher is better).
 	Score     float64          `json:"score"`
 	Highlight *SearchHighlight `json:"highlight"`

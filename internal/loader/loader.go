@@ -1,7 +1,10 @@
-// Package loader batches the lookups of one request: every author, tag,
-// category and article a GraphQL response needs is fetched in one query per
-// kind, whatever the page size (github.com/vikstrous/dataloadgen). Loaders
-// live for one request only, so they never serve stale data across requests.
+// Package loader batches the lookups of one request by id: the articles,
+// authors and tags a GraphQL response names by id (node, related lists) are
+// fetched in one query per kind, whatever the page size
+// (github.com/vikstrous/dataloadgen), and the category tree once. An
+// article's own authors and tags come with it, read for a whole list at
+// once (graph's views). Loaders live for one request only, so they never
+// serve stale data across requests.
 package loader
 
 import (
@@ -22,11 +25,9 @@ const wait = 200 * time.Microsecond
 
 // Loaders are the per-request loaders.
 type Loaders struct {
-	ArticleByID      *dataloadgen.Loader[int64, *news.Article]
-	AuthorsByArticle *dataloadgen.Loader[int64, []*news.Author]
-	TagsByArticle    *dataloadgen.Loader[int64, []*news.Tag]
-	AuthorByID       *dataloadgen.Loader[int64, *news.Author]
-	TagByID          *dataloadgen.Loader[int64, *news.Tag]
+	ArticleByID *dataloadgen.Loader[int64, *news.Article]
+	AuthorByID  *dataloadgen.Loader[int64, *news.Author]
+	TagByID     *dataloadgen.Loader[int64, *news.Tag]
 
 	store    news.Reader
 	catsOnce sync.Once
@@ -38,12 +39,10 @@ type Loaders struct {
 func New(store news.Reader) *Loaders {
 	opt := dataloadgen.WithWait(wait)
 	return &Loaders{
-		ArticleByID:      dataloadgen.NewMappedLoader(store.ArticlesByID, opt),
-		AuthorsByArticle: dataloadgen.NewMappedLoader(store.AuthorsOfArticles, opt),
-		TagsByArticle:    dataloadgen.NewMappedLoader(store.TagsOfArticles, opt),
-		AuthorByID:       dataloadgen.NewMappedLoader(store.AuthorsByID, opt),
-		TagByID:          dataloadgen.NewMappedLoader(store.TagsByID, opt),
-		store:            store,
+		ArticleByID: dataloadgen.NewMappedLoader(store.ArticlesByID, opt),
+		AuthorByID:  dataloadgen.NewMappedLoader(store.AuthorsByID, opt),
+		TagByID:     dataloadgen.NewMappedLoader(store.TagsByID, opt),
+		store:       store,
 	}
 }
 
@@ -112,51 +111,4 @@ func Found[T any](values []*T, err error) ([]*T, error) {
 		}
 	}
 	return out, nil
-}
-
-// PrimeLinks primes the loaders with an article's authors and tags, read
-// with it.
-func (l *Loaders) PrimeLinks(id int64, authors []*news.Author, tags []*news.Tag) {
-	l.AuthorsByArticle.Prime(id, authors)
-	l.TagsByArticle.Prime(id, tags)
-}
-
-// Preload reads the authors and (or) the tags of a page of articles now,
-// one statement each, and primes the loaders with them, so that the
-// per-article loads that follow find them cached. Unlike a batch that
-// collects keys for a while, the statement count cannot depend on how the
-// resolvers are scheduled.
-func (l *Loaders) Preload(ctx context.Context, ids []int64, authors, tags bool) error {
-	if authors && tags {
-		am, tm, err := l.store.LinksOfArticles(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for id, v := range am {
-			l.AuthorsByArticle.Prime(id, v)
-		}
-		for id, v := range tm {
-			l.TagsByArticle.Prime(id, v)
-		}
-		return nil
-	}
-	if authors {
-		m, err := l.store.AuthorsOfArticles(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for id, v := range m {
-			l.AuthorsByArticle.Prime(id, v)
-		}
-	}
-	if tags {
-		m, err := l.store.TagsOfArticles(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for id, v := range m {
-			l.TagsByArticle.Prime(id, v)
-		}
-	}
-	return nil
 }
