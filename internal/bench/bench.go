@@ -597,8 +597,9 @@ func newFloor(ctx context.Context, path string) (*floor, error) {
 	p := url.Values{}
 	p.Set("mode", "ro")
 	p.Add("_pragma", "busy_timeout(10000)")
-	p.Add("_pragma", "mmap_size(268435456)")
-	p.Add("_pragma", "cache_size(-16000)")
+	// The server's read settings (internal/sqlite).
+	p.Add("_pragma", "mmap_size(2147418112)")
+	p.Add("_pragma", "cache_size(-8000)")
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+p.Encode())
 	if err != nil {
 		return nil, err

@@ -104,8 +104,15 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	rp.Set("mode", "ro")
 	rp.Add("_pragma", "busy_timeout(10000)")
 	rp.Add("_pragma", "temp_store(MEMORY)")
-	rp.Add("_pragma", "mmap_size(268435456)")
-	rp.Add("_pragma", "cache_size(-16000)")
+	// Reads come from a memory map of the file as far as this SQLite build
+	// maps (2 GiB, SQLITE_MAX_MMAP_SIZE): no copy, and the pages are the
+	// kernel's file cache, shared by every connection. Each connection's
+	// own page cache (8 MB) holds the pages beyond. With 256 MiB mapped and
+	// 16 MB caches the caches held copies of the same hot pages: 163 MB of
+	// anonymous memory at the peak of a load on 100,000 articles, 25 MB
+	// now (171 -> 100-111 MB at 1,000,000), at the same speed.
+	rp.Add("_pragma", "mmap_size(2147418112)")
+	rp.Add("_pragma", "cache_size(-8000)")
 	r, err := sql.Open("sqlite", dsn(path, rp))
 	if err != nil {
 		w.Close()
