@@ -408,13 +408,13 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	items := make([]*news.Article, 0, p.Limit+1)
 	links := make(map[int64]*news.LinkIDs, p.Limit+1)
 	for rows.Next() {
-		var authorIDs, tagIDs string
+		var authorIDs, tagIDs sql.NullString
 		a, err := db.scanArticle(suffixScanner{rows, &authorIDs, &tagIDs})
 		if err != nil {
 			return nil, err
 		}
 		items = append(items, a)
-		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs), Tags: splitIDs(tagIDs)}
+		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

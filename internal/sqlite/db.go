@@ -97,6 +97,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := db.fillLinkIDs(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 
 	// Readers: read-only connections see committed WAL content and can never
 	// write by mistake.

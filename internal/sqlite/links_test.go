@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -79,9 +80,18 @@ func TestLinkIDColumns(t *testing.T) {
 		t.Errorf("view: authors %+v, tags %+v", v.Authors, v.Tags)
 	}
 
-	// A database from before migration 007: the columns are made and filled
-	// from the link tables when it is opened.
+	// A database from before migration 007, with more articles than a fill
+	// batch: the columns are made and filled from the link tables, batch by
+	// batch, when it is opened.
+	for i := range fillBatch + 10 {
+		if _, err := db.CreateArticle(ctx, news.ArticleUpdate{
+			Title: str(fmt.Sprintf("Bài %d", i)), Category: str("thoi-su"), Authors: []string{"minh-anh"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, q := range []string{
+		`DROP INDEX articles_link_ids_unfilled`,
 		`ALTER TABLE articles DROP COLUMN author_ids`,
 		`ALTER TABLE articles DROP COLUMN tag_ids`,
 		`DELETE FROM schema_migrations WHERE name = 'migrations/007_link_ids.sql'`,
@@ -96,5 +106,15 @@ func TestLinkIDColumns(t *testing.T) {
 	}
 	if authors, tags := stored(); authors != "2,3" || tags != "2" {
 		t.Errorf("after the upgrade: author_ids %q, tag_ids %q; want 2,3 and 2", authors, tags)
+	}
+	var unfilled, minhAnh int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE author_ids IS NULL`).Scan(&unfilled); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE author_ids = '2'`).Scan(&minhAnh); err != nil {
+		t.Fatal(err)
+	}
+	if unfilled != 0 || minhAnh != fillBatch+10 {
+		t.Errorf("after the upgrade: %d articles unfilled, %d by Minh Anh alone; want 0 and %d", unfilled, minhAnh, fillBatch+10)
 	}
 }

@@ -87,3 +87,29 @@ func pendingMigrations(ctx context.Context, conn *sql.DB) ([]string, error) {
 	}
 	return pending, nil
 }
+
+// fillLinkIDs copies the author and tag ids of articles stored before
+// migration 007 into their rows, fillBatch articles a transaction, so that
+// upgrading a large site needs little memory; an interrupted fill goes on at
+// the next open. With nothing to fill it is one probe of an empty index.
+func (db *DB) fillLinkIDs(ctx context.Context) error {
+	for {
+		res, err := db.w.ExecContext(ctx, fillLinkIDsSQL, fillBatch)
+		if err != nil {
+			return fmt.Errorf("fill link ids: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// fillLinkIDsSQL fills the next batch (its one parameter: how many) of the
+// articles the partial index articles_link_ids_unfilled holds.
+const fillLinkIDsSQL = `UPDATE articles SET
+	author_ids = coalesce((SELECT group_concat(l.author_id ORDER BY l.position) FROM article_authors l WHERE l.article_id = articles.id), ''),
+	tag_ids = coalesce((SELECT group_concat(l.tag_id ORDER BY l.position) FROM article_tags l WHERE l.article_id = articles.id), '')
+	WHERE id IN (SELECT id FROM articles WHERE author_ids IS NULL ORDER BY id LIMIT ?)`
+
+// fillBatch is how many articles fillLinkIDs fills a transaction.
+const fillBatch = 5000

@@ -75,6 +75,7 @@ func TestQueryPlans(t *testing.T) {
 		keyHashSQL,
 		relatedSQL,
 		linkIDsSQL,
+		fillLinkIDsSQL,
 	)
 
 	for _, q := range captured {
