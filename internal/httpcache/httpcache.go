@@ -50,7 +50,7 @@ func Middleware(o Options, next http.Handler) http.Handler {
 	}
 	public := fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d",
 		int(o.MaxAge.Seconds()), int(o.StaleWhileRevalidate.Seconds()))
-	// Compressed bodies by ETag and encoding: a popular answer is compressed
+	// Compressed public bodies by URL, ETag and encoding: a popular answer is compressed
 	// once, not on every request.
 	compressed, _ := lru.New[string, []byte](2048) // size > 0 never fails
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -100,8 +100,13 @@ func Middleware(o Options, next http.Handler) http.Handler {
 			}
 		}
 		if enc != "" {
-			key := h.Get("ETag")
-			if z, ok := compressed.Get(key); ok && cacheable {
+			// Only public answers are memoised, by URL and ETag: an ETag
+			// names a representation of one URL, and xxHash collisions can
+			// be made on purpose, so a body must never be found under
+			// another URL's key.
+			shared := cacheable && strings.HasPrefix(h.Get("Cache-Control"), "public")
+			key := r.URL.RequestURI() + "\x00" + h.Get("ETag")
+			if z, ok := compressed.Get(key); ok && shared {
 				body = z
 				h.Set("Content-Encoding", enc)
 			} else {
@@ -109,7 +114,7 @@ func Middleware(o Options, next http.Handler) http.Handler {
 				if err := compress(&out, enc, body); err == nil {
 					body = out.Bytes()
 					h.Set("Content-Encoding", enc)
-					if cacheable {
+					if shared {
 						compressed.Add(key, body)
 					}
 				}
@@ -125,8 +130,9 @@ func Middleware(o Options, next http.Handler) http.Handler {
 
 // Tag returns the strong ETag of body: a hash of its bytes, so it changes
 // exactly when the content does, and is the same on every server. xxHash64
-// (not a cryptographic hash: an ETag is compared for one URL, never
-// trusted) is ten times faster than SHA-256 over an article.
+// is ten times faster than SHA-256 over an article; it is not a
+// cryptographic hash (collisions can be made), which an ETag need not be:
+// a client compares it for one URL, and nothing here trusts it across URLs.
 func Tag(body []byte) string {
 	var sum [8]byte
 	binary.BigEndian.PutUint64(sum[:], xxhash.Sum64(body))
