@@ -78,6 +78,14 @@ func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64,
 	if err != nil {
 		return nil, nil, err
 	}
+	return c.LinksOf(ctx, gen, ids, kept, loadAuthors, loadTags)
+}
+
+// LinksOf is ArticleLinks with the link ids given (read by the caller, not
+// kept): for a store whose reads may lag behind its generation.
+func (c *LinkCache) LinksOf(ctx context.Context, gen uint64, ids []int64, kept map[int64]*LinkIDs,
+	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
+	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
 	links := make(map[int64]LinkIDs, len(ids))
 	for _, id := range ids {
 		var l LinkIDs

@@ -78,21 +78,41 @@ func (r reader) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkI
 	return links, rows.Err()
 }
 
-// LinksOfArticles implements news.Reader: the link ids from the link cache
-// or one statement, the authors and tags from the link cache.
+// articleLinks resolves the authors and tags of articles ids (the kinds
+// whose loader is given). Their link ids are kept per generation only when
+// every read goes to the primary: a lagging replica could answer with the
+// ids from before a write that has already moved the generation, and they
+// would be kept as current, for editors' previews too (they read the
+// primary but share the cache).
+func (r reader) articleLinks(ctx context.Context, ids []int64,
+	loadAuthors func(context.Context, []int64) (map[int64]*news.Author, error),
+	loadTags func(context.Context, []int64) (map[int64]*news.Tag, error)) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	gen := r.db.gen.Load() // before the read, for the link cache
+	if r.db.r == r.db.w {
+		return r.db.links.ArticleLinks(ctx, gen, ids, r.linkIDs, loadAuthors, loadTags)
+	}
+	links, err := r.linkIDs(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.db.links.LinksOf(ctx, gen, ids, links, loadAuthors, loadTags)
+}
+
+// LinksOfArticles implements news.Reader: the link ids in one statement (or
+// the link cache), the authors and tags from the link cache.
 func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, r.loadTags)
+	return r.articleLinks(ctx, ids, r.loadAuthors, r.loadTags)
 }
 
 // AuthorsOfArticles implements news.Reader.
 func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, nil)
+	authors, _, err := r.articleLinks(ctx, ids, r.loadAuthors, nil)
 	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, nil, r.loadTags)
+	_, tags, err := r.articleLinks(ctx, ids, nil, r.loadTags)
 	return tags, err
 }
 
