@@ -78,6 +78,15 @@ func (r *Resolver) views(ctx context.Context, list []*news.Article, parts news.V
 	return views, err
 }
 
+// articleIDs returns the ids of a list of articles.
+func articleIDs(list []*news.Article) []int64 {
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
 // view is views of one article; nil stays nil.
 func (r *Resolver) view(ctx context.Context, a *news.Article, parts news.ViewParts) (*news.ArticleView, error) {
 	if a == nil {

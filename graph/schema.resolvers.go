@@ -54,11 +54,26 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.ArticleView, fi
 	if err != nil {
 		return nil, err
 	}
-	list, err := loader.Found(loader.For(ctx).ArticleByID.LoadAll(ctx, ids))
+	l := loader.For(ctx)
+	list, err := loader.Found(l.ArticleByID.LoadAll(ctx, ids))
 	if err != nil {
 		return nil, err
 	}
-	return r.views(ctx, list, linkParts(ctx))
+	// A page may show many related lists: their links are read together.
+	views, err := r.views(ctx, list, news.ViewParts{})
+	if err != nil {
+		return nil, err
+	}
+	if parts := linkParts(ctx); parts.Authors || parts.Tags {
+		links, err := l.LinksByArticle.LoadAll(ctx, articleIDs(list))
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range views {
+			v.Authors, v.Tags = links[i].Authors, links[i].Tags
+		}
+	}
+	return views, nil
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -28,6 +28,9 @@ type Loaders struct {
 	ArticleByID *dataloadgen.Loader[int64, *news.Article]
 	AuthorByID  *dataloadgen.Loader[int64, *news.Author]
 	TagByID     *dataloadgen.Loader[int64, *news.Tag]
+	// LinksByArticle gathers the authors and tags of articles shown under
+	// several parents (the related lists of a page) into one read.
+	LinksByArticle *dataloadgen.Loader[int64, Links]
 
 	store    news.Reader
 	catsOnce sync.Once
@@ -42,8 +45,25 @@ func New(store news.Reader) *Loaders {
 		ArticleByID: dataloadgen.NewMappedLoader(store.ArticlesByID, opt),
 		AuthorByID:  dataloadgen.NewMappedLoader(store.AuthorsByID, opt),
 		TagByID:     dataloadgen.NewMappedLoader(store.TagsByID, opt),
-		store:       store,
+		LinksByArticle: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]Links, error) {
+			authors, tags, err := store.LinksOfArticles(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[int64]Links, len(ids))
+			for _, id := range ids {
+				out[id] = Links{Authors: authors[id], Tags: tags[id]}
+			}
+			return out, nil
+		}, opt),
+		store: store,
 	}
+}
+
+// Links are an article's authors and tags.
+type Links struct {
+	Authors []*news.Author
+	Tags    []*news.Tag
 }
 
 type ctxKey struct{}

@@ -206,23 +206,33 @@ func (db *DB) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Ar
 	return db.articlesByID(ctx, ids, false)
 }
 
+// The link ids come along for the link cache, as in lists: related lists
+// and search hits are read by id, then shown with their authors and tags.
 func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[int64]*news.Article, error) {
 	vis, args := db.visibility(preview, []any{idList(ids)})
-	rows, err := db.query(ctx, `SELECT `+articleCols+` FROM articles a
+	gen := db.gen.Load() // before the read, for the link cache
+	rows, err := db.query(ctx, `SELECT `+articleCols+`, `+linkIDCols+` FROM articles a
 		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := make(map[int64]*news.Article, len(ids))
+	links := make(map[int64]*news.LinkIDs, len(ids))
 	for rows.Next() {
-		a, err := db.scanArticle(rows)
+		var authorIDs, tagIDs sql.NullString
+		a, err := db.scanArticle(suffixScanner{rows, &authorIDs, &tagIDs})
 		if err != nil {
 			return nil, err
 		}
 		out[a.ID] = a
+		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	db.links.Remember(gen, links)
+	return out, nil
 }
 
 // articleList is the SQL of one article list: the driving table with the
