@@ -6,13 +6,14 @@ import (
 	"time"
 )
 
-// LinkCache keeps the authors and tags a store has read, by id, for one
-// store generation: they are few beside articles, change seldom, and
-// nearly every article answer names some, so a store reads an article's
-// link ids and takes the people and tags from here. Any write moves the
-// generation on and empties the cache. What it returns is shared: callers
-// must not change it. Entries live at most a minute besides, which bounds
-// what a lagging read replica could leave stale.
+// LinkCache keeps the authors and tags a store has read, by id, and
+// articles' link ids, for one store generation: they are few beside
+// articles, change seldom, and nearly every article answer names some, so
+// a store reads an article's link ids and takes the people and tags from
+// here. Any write moves the generation on and empties the cache; a store
+// must fill it only with reads that see every write of the generation (a
+// PostgreSQL store reads them from the primary). What it returns is
+// shared: callers must not change it. Entries live at most a minute.
 type LinkCache struct {
 	authors idCache[Author]
 	tags    idCache[Tag]
@@ -33,30 +34,47 @@ const (
 type LinkIDs struct{ Authors, Tags []int64 }
 
 // Resolve turns the link ids of articles into their authors and tags, as
-// of generation gen, by article; every article of links gets an entry,
-// empty if it has no links.
-func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]LinkIDs,
+// of generation gen, by article: every article of links gets an entry of
+// each kind whose loader is given, empty if it has none; a kind whose
+// loader is nil is not loaded and its map is nil.
+func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]*LinkIDs,
 	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
-	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
-	var authorIDs, tagIDs []int64
-	for _, l := range links {
-		authorIDs = append(authorIDs, l.Authors...)
-		tagIDs = append(tagIDs, l.Tags...)
+	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (outA map[int64][]*Author, outT map[int64][]*Tag, err error) {
+	if loadAuthors != nil {
+		if outA, err = resolveKind(ctx, &c.authors, gen, links, func(l *LinkIDs) []int64 { return l.Authors }, loadAuthors); err != nil {
+			return nil, nil, err
+		}
 	}
-	authors, err := c.Authors(ctx, gen, authorIDs, loadAuthors)
-	if err != nil {
-		return nil, nil, err
-	}
-	tags, err := c.Tags(ctx, gen, tagIDs, loadTags)
-	if err != nil {
-		return nil, nil, err
-	}
-	outA := make(map[int64][]*Author, len(links))
-	outT := make(map[int64][]*Tag, len(links))
-	for id, l := range links {
-		outA[id], outT[id] = inOrder(l.Authors, authors), inOrder(l.Tags, tags)
+	if loadTags != nil {
+		if outT, err = resolveKind(ctx, &c.tags, gen, links, func(l *LinkIDs) []int64 { return l.Tags }, loadTags); err != nil {
+			return nil, nil, err
+		}
 	}
 	return outA, outT, nil
+}
+
+// resolveKind is Resolve for one kind, whose ids of a link kind gives.
+func resolveKind[T any](ctx context.Context, cache *idCache[T], gen uint64, links map[int64]*LinkIDs,
+	kind func(*LinkIDs) []int64, load func(context.Context, []int64) (map[int64]*T, error)) (map[int64][]*T, error) {
+	var ids []int64
+	for _, l := range links {
+		if l != nil {
+			ids = append(ids, kind(l)...)
+		}
+	}
+	byID, err := cache.get(ctx, gen, ids, load)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]*T, len(links))
+	for id, l := range links {
+		var ids []int64
+		if l != nil {
+			ids = kind(l)
+		}
+		out[id] = inOrder(ids, byID)
+	}
+	return out, nil
 }
 
 // Remember keeps the link ids of articles read as of generation gen, so
@@ -65,48 +83,18 @@ func (c *LinkCache) Remember(gen uint64, links map[int64]*LinkIDs) {
 	c.articles.put(gen, links)
 }
 
-// ArticleLinks returns the authors and tags of the articles ids as of
-// generation gen, by article, each kind only if its loader is given (a nil
-// one leaves that kind's map nil). The link ids come from the cache, those
-// not kept read with loadIDs (both kinds, an entry for every id); the
-// authors and tags from the cache or their loaders.
+// ArticleLinks is Resolve for the articles ids, whose link ids come from
+// the cache, those not kept read with loadIDs (both kinds, an entry for
+// every id).
 func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64,
 	loadIDs func(context.Context, []int64) (map[int64]*LinkIDs, error),
 	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
 	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
-	kept, err := c.articles.get(ctx, gen, ids, loadIDs)
+	links, err := c.articles.get(ctx, gen, ids, loadIDs)
 	if err != nil {
 		return nil, nil, err
 	}
-	return c.LinksOf(ctx, gen, ids, kept, loadAuthors, loadTags)
-}
-
-// LinksOf is ArticleLinks with the link ids given (read by the caller, not
-// kept): for a store whose reads may lag behind its generation.
-func (c *LinkCache) LinksOf(ctx context.Context, gen uint64, ids []int64, kept map[int64]*LinkIDs,
-	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
-	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
-	links := make(map[int64]LinkIDs, len(ids))
-	for _, id := range ids {
-		var l LinkIDs
-		if k := kept[id]; k != nil {
-			if loadAuthors != nil {
-				l.Authors = k.Authors
-			}
-			if loadTags != nil {
-				l.Tags = k.Tags
-			}
-		}
-		links[id] = l
-	}
-	authors, tags, err := c.Resolve(ctx, gen, links, loadAuthors, loadTags)
-	if loadAuthors == nil {
-		authors = nil
-	}
-	if loadTags == nil {
-		tags = nil
-	}
-	return authors, tags, err
+	return c.Resolve(ctx, gen, links, loadAuthors, loadTags)
 }
 
 // inOrder returns the values of ids in byID, in order; never nil.

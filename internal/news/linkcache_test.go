@@ -42,7 +42,7 @@ func TestLinkCache(t *testing.T) {
 	if got[1].Name != "An (sửa)" {
 		t.Errorf("an older generation's read replaced the newer: %v", got[1])
 	}
-	links, _, err := c.Resolve(ctx, 2, map[int64]LinkIDs{7: {Authors: []int64{2, 1}}, 8: {}}, load,
+	links, _, err := c.Resolve(ctx, 2, map[int64]*LinkIDs{7: {Authors: []int64{2, 1}}, 8: {}}, load,
 		func(context.Context, []int64) (map[int64]*Tag, error) { return nil, nil })
 	if err != nil || len(links[7]) != 2 || links[7][0].ID != 2 || links[7][1].ID != 1 || links[8] == nil || len(links[8]) != 0 {
 		t.Errorf("resolve: %v, %v (want authors 2 then 1 for article 7, an empty list for 8)", links, err)

@@ -114,7 +114,7 @@ const (
 func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
 	gen := r.db.gen.Load() // before the read, for the link cache
 	p := args{slug}
-	var l news.LinkIDs
+	l := &news.LinkIDs{}
 	a, err := r.db.scanArticle(r.db.queryRow(ctx, r.pool, `SELECT `+articleCols+`, `+linkIDCols+`
 		FROM articles a WHERE a.slug = $1 AND `+r.visibility(&p), p...), &l.Authors, &l.Tags)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -123,7 +123,7 @@ func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.Artic
 	if err != nil {
 		return nil, err
 	}
-	authors, tags, err := r.db.links.Resolve(ctx, gen, map[int64]news.LinkIDs{a.ID: l}, r.loadAuthors, r.loadTags)
+	authors, tags, err := r.db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, r.loadAuthors, r.loadTags)
 	if err != nil {
 		return nil, err
 	}

@@ -59,9 +59,10 @@ func one[T any](ctx context.Context, r reader, scan func(pgx.Row) (*T, error), w
 // The authors and tags themselves come from the store's LinkCache.
 const linkIDsSQL = `SELECT a.id, ` + linkIDCols + ` FROM unnest($1::bigint[]) AS a(id)`
 
-// linkIDs reads the link ids of the articles ids.
+// linkIDs reads the link ids of the articles ids, from the primary as
+// everything the link cache keeps (see cached).
 func (r reader) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkIDs, error) {
-	rows, err := r.db.query(ctx, r.pool, linkIDsSQL, ids)
+	rows, err := r.db.query(ctx, r.cached().pool, linkIDsSQL, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -78,41 +79,30 @@ func (r reader) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkI
 	return links, rows.Err()
 }
 
-// articleLinks resolves the authors and tags of articles ids (the kinds
-// whose loader is given). Their link ids are kept per generation only when
-// every read goes to the primary: a lagging replica could answer with the
-// ids from before a write that has already moved the generation, and they
-// would be kept as current, for editors' previews too (they read the
-// primary but share the cache).
-func (r reader) articleLinks(ctx context.Context, ids []int64,
-	loadAuthors func(context.Context, []int64) (map[int64]*news.Author, error),
-	loadTags func(context.Context, []int64) (map[int64]*news.Tag, error)) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	gen := r.db.gen.Load() // before the read, for the link cache
-	if r.db.r == r.db.w {
-		return r.db.links.ArticleLinks(ctx, gen, ids, r.linkIDs, loadAuthors, loadTags)
-	}
-	links, err := r.linkIDs(ctx, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	return r.db.links.LinksOf(ctx, gen, ids, links, loadAuthors, loadTags)
+// cached is r reading from the primary: what the store keeps per
+// generation (link ids, authors, tags, categories) is read there, since a
+// lagging replica could answer with rows from before a write that has
+// already moved the generation, and they would be kept as current, for
+// editors' previews too. Cache misses are few; the primary serves them.
+func (r reader) cached() reader {
+	return reader{db: r.db, pool: r.db.w, preview: r.preview}
 }
 
-// LinksOfArticles implements news.Reader: the link ids in one statement (or
-// the link cache), the authors and tags from the link cache.
+// LinksOfArticles implements news.Reader: the link ids and the authors and
+// tags from the link cache, or one statement each kind it lacks.
 func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return r.articleLinks(ctx, ids, r.loadAuthors, r.loadTags)
+	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, r.loadTags)
 }
 
 // AuthorsOfArticles implements news.Reader.
 func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := r.articleLinks(ctx, ids, r.loadAuthors, nil)
+	authors, _, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, nil)
 	return authors, err
 }
 
 // TagsOfArticles implements news.Reader.
 func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := r.articleLinks(ctx, ids, nil, r.loadTags)
+	_, tags, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, nil, r.loadTags)
 	return tags, err
 }
 
@@ -129,7 +119,7 @@ func (r reader) Categories(ctx context.Context) ([]*news.Category, error) {
 	if c := r.db.cats.Load(); c != nil && c.gen == gen {
 		return c.list, nil
 	}
-	list, err := collect(ctx, r, r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	list, err := collect(ctx, r.cached(), r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -159,15 +149,15 @@ func (r reader) TagsByID(ctx context.Context, ids []int64) (map[int64]*news.Tag,
 	return r.db.links.Tags(ctx, r.db.gen.Load(), ids, r.loadTags)
 }
 
-// loadAuthors and loadTags read authors and tags by id from the database:
+// loadAuthors and loadTags read authors and tags by id from the primary:
 // what the link cache has not got.
 func (r reader) loadAuthors(ctx context.Context, ids []int64) (map[int64]*news.Author, error) {
-	list, err := collect(ctx, r, r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au WHERE au.id = ANY($1)`, ids)
+	list, err := collect(ctx, r.cached(), r.db.scanAuthor, `SELECT `+authorCols+` FROM authors au WHERE au.id = ANY($1)`, ids)
 	return byID(list, func(a *news.Author) int64 { return a.ID }), err
 }
 
 func (r reader) loadTags(ctx context.Context, ids []int64) (map[int64]*news.Tag, error) {
-	list, err := collect(ctx, r, r.db.scanTag, `SELECT `+tagCols+` FROM tags t WHERE t.id = ANY($1)`, ids)
+	list, err := collect(ctx, r.cached(), r.db.scanTag, `SELECT `+tagCols+` FROM tags t WHERE t.id = ANY($1)`, ids)
 	return byID(list, func(t *news.Tag) int64 { return t.ID }), err
 }
 

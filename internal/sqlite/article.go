@@ -154,44 +154,59 @@ func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) 
 	if err != nil {
 		return nil, err
 	}
-	var authorIDs, tagIDs sql.NullString
-	a, err := db.scanArticle(suffixScanner{row, &authorIDs, &tagIDs})
+	l := &news.LinkIDs{}
+	a, err := db.scanArticle(withLinkIDs{row, l})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
 	}
 	if err != nil {
 		return nil, err
 	}
-	links := map[int64]news.LinkIDs{a.ID: {Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}}
-	authors, tags, err := db.links.Resolve(ctx, gen, links, db.loadAuthors, db.loadTags)
+	authors, tags, err := db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, db.loadAuthors, db.loadTags)
 	if err != nil {
 		return nil, err
 	}
 	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
 }
 
-// splitIDs reads a comma-separated list of ids (as group_concat makes).
-func splitIDs(list string) []int64 {
+// commaIDs scans a link id column (linkIDCols: ids comma-separated, as
+// joinIDs and group_concat write them; NULL for none) into the []int64 it
+// points to.
+type commaIDs []int64
+
+func (c *commaIDs) Scan(v any) error {
+	var list string
+	switch v := v.(type) {
+	case nil:
+	case string:
+		list = v
+	case []byte:
+		list = string(v)
+	default:
+		return fmt.Errorf("link ids: unexpected %T", v)
+	}
+	*c = nil
 	if list == "" {
 		return nil
 	}
-	out := make([]int64, 0, strings.Count(list, ",")+1)
+	*c = make([]int64, 0, strings.Count(list, ",")+1)
 	for f := range strings.SplitSeq(list, ",") {
 		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
-			out = append(out, id)
+			*c = append(*c, id)
 		}
 	}
-	return out
+	return nil
 }
 
-// suffixScanner scans two columns that follow the article's own.
-type suffixScanner struct {
-	s    scanner
-	a, b any
+// withLinkIDs scans an article's columns followed by its link ids
+// (linkIDCols) into l.
+type withLinkIDs struct {
+	s scanner
+	l *news.LinkIDs
 }
 
-func (p suffixScanner) Scan(dest ...any) error {
-	return p.s.Scan(append(dest, p.a, p.b)...)
+func (w withLinkIDs) Scan(dest ...any) error {
+	return w.s.Scan(append(dest, (*commaIDs)(&w.l.Authors), (*commaIDs)(&w.l.Tags))...)
 }
 
 // idList encodes ids as a JSON array: one bound parameter, read back with
@@ -220,13 +235,13 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 	out := make(map[int64]*news.Article, len(ids))
 	links := make(map[int64]*news.LinkIDs, len(ids))
 	for rows.Next() {
-		var authorIDs, tagIDs sql.NullString
-		a, err := db.scanArticle(suffixScanner{rows, &authorIDs, &tagIDs})
+		l := &news.LinkIDs{}
+		a, err := db.scanArticle(withLinkIDs{rows, l})
 		if err != nil {
 			return nil, err
 		}
 		out[a.ID] = a
-		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}
+		links[a.ID] = l
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -418,13 +433,13 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	items := make([]*news.Article, 0, p.Limit+1)
 	links := make(map[int64]*news.LinkIDs, p.Limit+1)
 	for rows.Next() {
-		var authorIDs, tagIDs sql.NullString
-		a, err := db.scanArticle(suffixScanner{rows, &authorIDs, &tagIDs})
+		l := &news.LinkIDs{}
+		a, err := db.scanArticle(withLinkIDs{rows, l})
 		if err != nil {
 			return nil, err
 		}
 		items = append(items, a)
-		links[a.ID] = &news.LinkIDs{Authors: splitIDs(authorIDs.String), Tags: splitIDs(tagIDs.String)}
+		links[a.ID] = l
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -91,11 +91,11 @@ func (db *DB) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkIDs
 	links := make(map[int64]*news.LinkIDs, len(ids))
 	for rows.Next() {
 		var id int64
-		var authors, tags sql.NullString
-		if err := rows.Scan(&id, &authors, &tags); err != nil {
+		var l news.LinkIDs
+		if err := rows.Scan(&id, (*commaIDs)(&l.Authors), (*commaIDs)(&l.Tags)); err != nil {
 			return nil, err
 		}
-		links[id] = &news.LinkIDs{Authors: splitIDs(authors.String), Tags: splitIDs(tags.String)}
+		links[id] = &l
 	}
 	return links, rows.Err()
 }

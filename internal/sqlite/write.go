@@ -552,7 +552,7 @@ func (w *articleWriter) update(ctx context.Context, old, a *news.Article, oldKey
 }
 
 // joinIDs is the articles row's copy of link ids (author_ids, tag_ids): the
-// ids link writes, in its order, comma-separated, as splitIDs reads them.
+// ids link writes, in its order, comma-separated, as commaIDs reads them.
 func joinIDs(ids []int64) string {
 	var b []byte
 	for i, id := range news.UniqueIDs(ids) {
