@@ -155,8 +155,21 @@ func (c *idCache[T]) get(ctx context.Context, gen uint64, ids []int64, load func
 	return out, nil
 }
 
-// put keeps values read as of generation gen.
+// put keeps values read as of generation gen. Those already kept for it
+// (a list read again) cost only the read lock.
 func (c *idCache[T]) put(gen uint64, got map[int64]*T) {
+	c.mu.RLock()
+	known := c.gen == gen && c.byID != nil && time.Since(c.born) < linkCacheAge
+	for id := range got {
+		if !known {
+			break
+		}
+		_, known = c.byID[id]
+	}
+	c.mu.RUnlock()
+	if known {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
