@@ -342,16 +342,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 			}
 			return r.view(ctx, a, parts)
 		}
-		v, err := notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
-		if v == nil || err != nil {
-			return nil, err
-		}
-		cats, err := loader.For(ctx).Categories(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v.Category = cats.ByID(v.CategoryID)
-		return v, nil
+		return notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {

@@ -108,11 +108,11 @@ func (h *handler) scopedFeed(w http.ResponseWriter, r *http.Request) error {
 	var name string
 	switch r.PathValue("kind") {
 	case "category":
-		cats, err := h.cfg.Store.Categories(ctx)
+		cats, err := h.cfg.Store.CategoryTree(ctx)
 		if err != nil {
 			return err
 		}
-		c := news.NewCategoryTree(cats).BySlug(slug)
+		c := cats.BySlug(slug)
 		if c == nil {
 			return news.Errorf(news.ENOTFOUND, "no category with slug %q", slug)
 		}

@@ -100,13 +100,7 @@ func IsNotFound(err error) bool {
 // Categories returns the category tree, read at most once per request: it
 // is small, and every article on a page needs its category.
 func (l *Loaders) Categories(ctx context.Context) (*news.CategoryTree, error) {
-	l.catsOnce.Do(func() {
-		var list []*news.Category
-		list, l.catsErr = l.store.Categories(ctx)
-		if l.catsErr == nil {
-			l.cats = news.NewCategoryTree(list)
-		}
-	})
+	l.catsOnce.Do(func() { l.cats, l.catsErr = l.store.CategoryTree(ctx) })
 	return l.cats, l.catsErr
 }
 

@@ -16,9 +16,9 @@ type Reader interface {
 	// slug, or NOT_FOUND: what counting a view or listing related stories
 	// needs, without reading the article.
 	ArticleIDBySlug(ctx context.Context, slug string) (int64, error)
-	// ArticleViewBySlug is ArticleBySlug with the article's authors and
-	// tags, read in the same statement (an article page's one round trip);
-	// the view's Category is left for the caller's category tree.
+	// ArticleViewBySlug is ArticleBySlug with the article's authors, tags
+	// and category: its link ids read in the same statement (an article
+	// page's one round trip), the records from the store's caches.
 	ArticleViewBySlug(ctx context.Context, slug string) (*ArticleView, error)
 	// ArticlesByID returns the visible articles among ids, keyed by id;
 	// unknown or invisible ids are absent from the map.
@@ -45,6 +45,9 @@ type Reader interface {
 	// Categories returns every category, parents before children, siblings
 	// by position.
 	Categories(ctx context.Context) ([]*Category, error)
+	// CategoryTree returns the same categories indexed, built once per
+	// store generation (callers must not change it).
+	CategoryTree(ctx context.Context) (*CategoryTree, error)
 	// AuthorBySlug and TagBySlug return NOT_FOUND for an unknown slug.
 	AuthorBySlug(ctx context.Context, slug string) (*Author, error)
 	TagBySlug(ctx context.Context, slug string) (*Tag, error)

@@ -16,15 +16,15 @@ type ViewParts struct {
 	Authors, Tags bool
 }
 
-// LoadViews reads what the articles need beside them from r, one statement
-// per kind of record whatever the number of articles, and pairs them up.
-// The category tree is returned too: callers that show categories need it.
+// LoadViews reads what the articles need beside them from r, whatever the
+// number of articles (the link ids and each kind of record in at most one
+// statement, none when r has them cached), and pairs them up. The category
+// tree is returned too: callers that show categories need it.
 func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) ([]*ArticleView, *CategoryTree, error) {
-	cats, err := r.Categories(ctx)
+	tree, err := r.CategoryTree(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	tree := NewCategoryTree(cats)
 	ids := make([]int64, len(list))
 	for i, a := range list {
 		ids[i] = a.ID

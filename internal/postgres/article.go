@@ -127,7 +127,11 @@ func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.Artic
 	if err != nil {
 		return nil, err
 	}
-	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
+	cats, err := r.CategoryTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: cats.ByID(a.CategoryID)}, nil
 }
 
 // ArticlesByID implements news.Reader.

@@ -106,25 +106,44 @@ func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*n
 	return tags, err
 }
 
-// categoryCache is the category list as of a generation.
+// categoryCache is the categories as of a generation.
 type categoryCache struct {
 	gen  uint64
 	list []*news.Category
+	tree *news.CategoryTree
 }
 
-// Categories implements news.Reader, kept in memory for as long as no
-// replica writes (callers must not change what they get).
+// Categories implements news.Reader, kept in memory, list and index, for
+// as long as no replica writes (callers must not change what they get).
 func (r reader) Categories(ctx context.Context) ([]*news.Category, error) {
+	c, err := r.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.list, nil
+}
+
+// CategoryTree implements news.Reader.
+func (r reader) CategoryTree(ctx context.Context) (*news.CategoryTree, error) {
+	c, err := r.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.tree, nil
+}
+
+func (r reader) categories(ctx context.Context) (*categoryCache, error) {
 	gen := r.db.gen.Load()
 	if c := r.db.cats.Load(); c != nil && c.gen == gen {
-		return c.list, nil
+		return c, nil
 	}
 	list, err := collect(ctx, r.cached(), r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
 	if err != nil {
 		return nil, err
 	}
-	r.db.cats.Store(&categoryCache{gen: gen, list: list})
-	return list, nil
+	c := &categoryCache{gen: gen, list: list, tree: news.NewCategoryTree(list)}
+	r.db.cats.Store(c)
+	return c, nil
 }
 
 // AuthorBySlug implements news.Reader.

@@ -128,11 +128,6 @@ func (h *handler) article(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cats, err := reader.Categories(r.Context())
-	if err != nil {
-		return err
-	}
-	view.Category = news.NewCategoryTree(cats).ByID(view.CategoryID)
 	v, err := fs.pick(articleOf(view, h.cfg.Now(), true))
 	if err != nil {
 		return err
@@ -168,11 +163,10 @@ func (h *handler) related(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) categories(w http.ResponseWriter, r *http.Request) error {
-	cats, err := h.cfg.Store.Categories(r.Context())
+	tree, err := h.cfg.Store.CategoryTree(r.Context())
 	if err != nil {
 		return err
 	}
-	tree := news.NewCategoryTree(cats)
 	out := List{Items: make([]any, len(tree.Top))}
 	for i, c := range tree.Top {
 		out.Items[i] = categoryOf(tree, c)
@@ -182,11 +176,10 @@ func (h *handler) categories(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) category(w http.ResponseWriter, r *http.Request) error {
-	cats, err := h.cfg.Store.Categories(r.Context())
+	tree, err := h.cfg.Store.CategoryTree(r.Context())
 	if err != nil {
 		return err
 	}
-	tree := news.NewCategoryTree(cats)
 	c := tree.BySlug(r.PathValue("slug"))
 	if c == nil {
 		return news.Errorf(news.ENOTFOUND, "no category with slug %q", truncate(r.PathValue("slug"), 120))

@@ -166,7 +166,11 @@ func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) 
 	if err != nil {
 		return nil, err
 	}
-	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
+	cats, err := db.CategoryTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: cats.ByID(a.CategoryID)}, nil
 }
 
 // commaIDs scans a link id column (linkIDCols: ids comma-separated, as

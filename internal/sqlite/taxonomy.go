@@ -120,25 +120,44 @@ func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*new
 }
 
 // Categories implements news.Reader. The tree is small and read by nearly
-// every page, so it is kept in memory for as long as no write happens
-// (callers must not change what they get).
+// every page, so it is kept in memory, list and index, for as long as no
+// write happens (callers must not change what they get).
 func (db *DB) Categories(ctx context.Context) ([]*news.Category, error) {
+	c, err := db.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.list, nil
+}
+
+// CategoryTree implements news.Reader.
+func (db *DB) CategoryTree(ctx context.Context) (*news.CategoryTree, error) {
+	c, err := db.categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.tree, nil
+}
+
+func (db *DB) categories(ctx context.Context) (*categoryCache, error) {
 	gen := db.gen.Load() // before the read: a write during it moves gen on
 	if c := db.cats.Load(); c != nil && c.gen == gen {
-		return c.list, nil
+		return c, nil
 	}
 	list, err := collect(ctx, db, db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
 	if err != nil {
 		return nil, err
 	}
-	db.cats.Store(&categoryCache{gen: gen, list: list})
-	return list, nil
+	c := &categoryCache{gen: gen, list: list, tree: news.NewCategoryTree(list)}
+	db.cats.Store(c)
+	return c, nil
 }
 
-// categoryCache is the category list as of a generation.
+// categoryCache is the categories as of a generation.
 type categoryCache struct {
 	gen  uint64
 	list []*news.Category
+	tree *news.CategoryTree
 }
 
 // AuthorBySlug implements news.Reader.

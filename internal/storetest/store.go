@@ -467,7 +467,8 @@ func testReopen(t *testing.T, b Backend) {
 }
 
 // testArticleViewBySlug: the one-statement article page reads what the
-// separate reads do, bylines and tags in order.
+// separate reads do, bylines and tags in order, and its category from the
+// category tree.
 func testArticleViewBySlug(t *testing.T, b Backend) {
 	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
@@ -482,6 +483,13 @@ func testArticleViewBySlug(t *testing.T, b Backend) {
 	}
 	if len(v.Authors) == 0 || len(v.Tags) == 0 {
 		t.Error("no authors or tags")
+	}
+	tree, err := db.CategoryTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := tree.ByID(a.CategoryID); want == nil || v.Category != want || v.Category.Slug != "chinh-tri" {
+		t.Errorf("view's category %+v, want %+v (chinh-tri)", v.Category, want)
 	}
 	if _, err := db.ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); news.ErrorCode(err) != news.ENOTFOUND {
 		t.Errorf("a draft: %v", err)
