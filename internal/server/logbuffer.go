@@ -14,9 +14,12 @@ import (
 // lines written meanwhile straight to the same file (errors) never land
 // inside one.
 type LogBuffer struct {
-	mu  sync.Mutex
+	mu         sync.Mutex // guards buf and spare
+	buf, spare []byte
+	// wmu writes one batch at a time, in order; records keep gathering
+	// while a batch is written, so a slow log pipe holds no request up.
+	wmu sync.Mutex
 	w   io.Writer
-	buf []byte
 
 	stop chan struct{}
 	done chan struct{}
@@ -28,7 +31,7 @@ const logBatch = 64 << 10
 // NewLogBuffer returns a LogBuffer writing to w at least every interval.
 // Close it to write the rest and stop its timer.
 func NewLogBuffer(w io.Writer, interval time.Duration) *LogBuffer {
-	b := &LogBuffer{w: w, buf: make([]byte, 0, logBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	b := &LogBuffer{w: w, buf: make([]byte, 0, logBatch), spare: make([]byte, 0, logBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
 		t := time.NewTicker(interval)
@@ -48,29 +51,33 @@ func NewLogBuffer(w io.Writer, interval time.Duration) *LogBuffer {
 // Write adds one record.
 func (b *LogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
-	if len(b.buf) >= logBatch {
-		if err := b.flushLocked(); err != nil {
+	full := len(b.buf) >= logBatch
+	b.mu.Unlock()
+	if full {
+		if err := b.Flush(); err != nil {
 			return 0, err
 		}
 	}
 	return len(p), nil
 }
 
-// Flush writes what has gathered.
+// Flush writes what has gathered. A failed batch is dropped, not retried
+// forever.
 func (b *LogBuffer) Flush() error {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.flushLocked()
-}
-
-func (b *LogBuffer) flushLocked() error {
-	if len(b.buf) == 0 {
-		return nil
+	batch := b.buf
+	b.buf, b.spare = b.spare[:0], nil
+	b.mu.Unlock()
+	var err error
+	if len(batch) > 0 {
+		_, err = b.w.Write(batch)
 	}
-	_, err := b.w.Write(b.buf)
-	b.buf = b.buf[:0] // a failed batch is dropped, not retried forever
+	b.mu.Lock()
+	b.spare = batch[:0]
+	b.mu.Unlock()
 	return err
 }
 

@@ -148,3 +148,42 @@ func TestAccessLog(t *testing.T) {
 		t.Error("the access log holds a key")
 	}
 }
+
+// blockedWriter holds every Write until release is closed.
+type blockedWriter struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (w *blockedWriter) Write(p []byte) (int, error) {
+	w.started <- struct{}{}
+	<-w.release
+	return len(p), nil
+}
+
+// A batch stuck in a slow write holds up no record: Write returns while
+// the earlier batch is still being written.
+func TestLogBufferWritesOutsideTheLock(t *testing.T) {
+	w := &blockedWriter{started: make(chan struct{}, 1), release: make(chan struct{})}
+	lb := server.NewLogBuffer(w, time.Hour)
+	lb.Write([]byte("first\n"))
+	flushed := make(chan error, 1)
+	go func() { flushed <- lb.Flush() }()
+	<-w.started // the first batch is being written
+	wrote := make(chan struct{})
+	go func() {
+		lb.Write([]byte("second\n"))
+		close(wrote)
+	}()
+	select {
+	case <-wrote:
+	case <-time.After(2 * time.Second):
+		t.Error("Write waited for the batch being written")
+	}
+	close(w.release)
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	go func() { <-w.started }()
+	lb.Close()
+}
