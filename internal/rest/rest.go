@@ -5,16 +5,15 @@
 package rest
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
+	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
@@ -140,13 +139,8 @@ func Status(code string) int {
 // made bodies a fifth longer to send and to parse: the answer is
 // application/json with nosniff, never HTML.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	buf := jsonBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 1<<20 {
-			buf.Reset()
-			jsonBuffers.Put(buf)
-		}
-	}()
+	buf := httpcache.GetBuffer()
+	defer httpcache.PutBuffer(buf)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
@@ -160,9 +154,6 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
-
-// jsonBuffers are WriteJSON's buffers, reused.
-var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // ErrorBody is the JSON body of every error answer outside GraphQL.
 type ErrorBody struct {
