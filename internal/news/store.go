@@ -35,11 +35,13 @@ type Reader interface {
 	// AuthorsOfArticles returns each article's authors in byline order; every
 	// id in ids has an entry, empty when it has none.
 	AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*Author, error)
-	// TagsOfArticles returns each article's tags by name; every id in ids has
-	// an entry, empty when it has none.
+	// TagsOfArticles returns each article's tags in the order the article
+	// gives them; every id in ids has an entry, empty when it has none.
 	TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*Tag, error)
-	// LinksOfArticles returns both at once (one round trip for a page that
-	// shows both).
+	// LinksOfArticles returns both at once (the link ids read once for a
+	// page that shows both). All three read the articles' link ids and the
+	// records a store has not cached: at most a statement each, none when
+	// all are cached.
 	LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*Author, map[int64][]*Tag, error)
 
 	// Categories returns every category, parents before children, siblings
