@@ -16,16 +16,19 @@ import (
 // again and again: the memo of compressed bodies never crosses URLs, and
 // keeps no private answer.
 func TestCompressedBodiesStayWithTheirURL(t *testing.T) {
-	h := httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool { return r.URL.Query().Has("key") }},
+	h := httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool { return r.Header.Get("Authorization") != "" }},
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("ETag", `"same"`)
-			io.WriteString(w, `{"page":"`+r.URL.Path+r.URL.RawQuery+`","pad":"`+strings.Repeat("x", 2000)+`"}`)
+			io.WriteString(w, `{"page":"`+r.URL.Path+r.Header.Get("Authorization")+`","pad":"`+strings.Repeat("x", 2000)+`"}`)
 		}))
-	get := func(url string) string {
+	get := func(url, key string) string {
 		t.Helper()
 		req := httptest.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set("Accept-Encoding", "gzip")
+		if key != "" {
+			req.Header.Set("Authorization", key)
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Header().Get("Content-Encoding") != "gzip" {
@@ -41,11 +44,12 @@ func TestCompressedBodiesStayWithTheirURL(t *testing.T) {
 		}
 		return string(body)
 	}
+	// Each URL, and each key on one URL, gets its own body, again and again.
 	for range 2 {
-		for _, url := range []string{"/a", "/b", "/a?key=secret", "/a?key=other"} {
-			want := `{"page":"` + strings.TrimPrefix(strings.ReplaceAll(url, "?", ""), "") + `"`
-			if got := get(url); !strings.HasPrefix(got, want) {
-				t.Errorf("%s answered %.40s…, want %s…", url, got, want)
+		for _, c := range []struct{ url, key string }{{"/a", ""}, {"/b", ""}, {"/a", "Bearer one"}, {"/a", "Bearer two"}} {
+			want := `{"page":"` + c.url + c.key + `"`
+			if got := get(c.url, c.key); !strings.HasPrefix(got, want) {
+				t.Errorf("%s with key %q answered %.40s…, want %s…", c.url, c.key, got, want)
 			}
 		}
 	}
