@@ -41,6 +41,17 @@ func TestReplicaCachesReadThePrimary(t *testing.T) {
 	if authors, err = db.AuthorsOfArticles(ctx, []int64{id}); err != nil || authors[id][0].Name != name {
 		t.Errorf("after the edit, the first author of %d: %v, %v; want %q", id, authors[id], err, name)
 	}
+	// A new byline and a new tag: the link ids and the tag, which the
+	// replica has never seen, come from the primary.
+	a := list.Items[1]
+	authorSlug := authors[id][0].Slug
+	if _, err := db.UpdateArticle(ctx, a.ID, a.UpdatedAt, news.ArticleUpdate{Authors: []string{authorSlug}, Tags: []string{"Thẻ chỉ có ở máy chính"}}); err != nil {
+		t.Fatal(err)
+	}
+	byline, tags, err := db.LinksOfArticles(ctx, []int64{a.ID})
+	if err != nil || len(byline[a.ID]) != 1 || byline[a.ID][0].Name != name || len(tags[a.ID]) != 1 || tags[a.ID][0].Name != "Thẻ chỉ có ở máy chính" {
+		t.Errorf("after the edit, article %d: authors %v, tags %v, %v; want %q and the new tag", a.ID, byline[a.ID], tags[a.ID], err, name)
+	}
 	if cats, err = db.Categories(ctx); err != nil || cats[0].Name != cat {
 		t.Errorf("after the edit, the first category: %+v, %v; want %q", cats[0], err, cat)
 	}
