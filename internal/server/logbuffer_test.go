@@ -20,12 +20,18 @@ type syncBuffer struct {
 	mu     sync.Mutex
 	buf    bytes.Buffer
 	writes int
+	// cut counts writes that did not end a line: a record split between
+	// two writes, where another process's lines could land inside it.
+	cut int
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.writes++
+	if !bytes.HasSuffix(p, []byte("\n")) {
+		b.cut++
+	}
 	return b.buf.Write(p)
 }
 
@@ -61,6 +67,9 @@ func TestLogBufferBatchesWholeRecords(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(lines) != 4000 {
 		t.Fatalf("%d lines after Close, want 4000", len(lines))
+	}
+	if out.cut != 0 {
+		t.Errorf("%d of %d writes ended inside a record", out.cut, writes)
 	}
 	seen := map[string]bool{}
 	for _, l := range lines {
