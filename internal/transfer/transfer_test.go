@@ -3,7 +3,10 @@ package transfer_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -173,7 +176,20 @@ func TestRoundTripSQLite(t *testing.T) {
 	src := edited(t)
 	dst := sqlitetest.Open(t, sqlite.Options{})
 	move(t, src, dst)
-	compare(t, read(t, src), read(t, dst))
+	want := read(t, src)
+	compare(t, want, read(t, dst))
+	// The planner knows the sizes the import made: the slug index (every
+	// article) counted by ANALYZE.
+	conn, err := sql.Open("sqlite", "file:"+sqlitetest.Path(t, dst)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var stat string
+	err = conn.QueryRow(`SELECT stat FROM sqlite_stat1 WHERE idx = 'sqlite_autoindex_articles_1'`).Scan(&stat)
+	if n, _, _ := strings.Cut(stat, " "); err != nil || n != strconv.Itoa(len(want.Articles)) {
+		t.Errorf("sqlite_stat1 for the articles' slugs: %q (%v), want %d rows: no ANALYZE after the import", stat, err, len(want.Articles))
+	}
 }
 
 // TestRoundTripPostgres moves a site from SQLite to PostgreSQL and back:

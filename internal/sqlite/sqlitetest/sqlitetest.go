@@ -45,6 +45,17 @@ func open(tb testing.TB, path string, opts sqlite.Options) *sqlite.DB {
 	return db
 }
 
+// Path returns the file of a database opened by Open, OpenDemo or Reopen
+// and not yet closed.
+func Path(tb testing.TB, db *sqlite.DB) string {
+	tb.Helper()
+	path, ok := paths.Load(db)
+	if !ok {
+		tb.Fatal("sqlitetest.Path: the database was not opened by sqlitetest, or is closed")
+	}
+	return path.(string)
+}
+
 // Reopen closes db, opened by Open, OpenDemo or Reopen and not yet closed,
 // and opens its file again with opts, closed when the test ends.
 func Reopen(tb testing.TB, db *sqlite.DB, opts sqlite.Options) *sqlite.DB {
