@@ -10,8 +10,8 @@ import (
 
 // TestGenerationAcrossReplicas: a content write through one store moves
 // the generation of another store on the same database (NOTIFY), soon,
-// and its own once (its notification comes back to it too); a bookkeeping
-// write moves neither.
+// and its own once (its own notification, which comes back to it too, is
+// known by its origin and skipped); a bookkeeping write moves neither.
 func TestGenerationAcrossReplicas(t *testing.T) {
 	a, b := twoReplicas(t)
 	ctx := context.Background()
