@@ -334,15 +334,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 	case slug != nil && id != nil:
 		return nil, news.Invalid("slug", "give slug or id, not both")
 	case slug != nil:
-		parts := linkParts(ctx)
-		if !parts.Authors && !parts.Tags {
-			a, err := notFoundAsNil(r.reader(ctx).ArticleBySlug(ctx, *slug))
-			if a == nil || err != nil {
-				return nil, err
-			}
-			return r.view(ctx, a, parts)
-		}
-		return notFoundAsNil(r.reader(ctx).ArticleViewBySlug(ctx, *slug))
+		return notFoundAsNil(news.ViewBySlug(ctx, r.reader(ctx), *slug, linkParts(ctx)))
 	case id != nil:
 		kind, n, err := news.ParseNodeID(*id)
 		if err != nil {

@@ -16,6 +16,26 @@ type ViewParts struct {
 	Authors, Tags bool
 }
 
+// ViewBySlug reads the visible article with the slug and the links parts
+// asks for: with both kinds, the store's one read of the article with its
+// link ids; otherwise the article alone, and only the links asked for (an
+// article costs as much to read as its links, wasted when they are not
+// shown).
+func ViewBySlug(ctx context.Context, r Reader, slug string, parts ViewParts) (*ArticleView, error) {
+	if parts.Authors && parts.Tags {
+		return r.ArticleViewBySlug(ctx, slug)
+	}
+	a, err := r.ArticleBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	views, _, err := LoadViews(ctx, r, []*Article{a}, parts)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
 // LoadViews reads what the articles need beside them from r, whatever the
 // number of articles (the link ids and each kind of record in at most one
 // statement, none when r has them cached), and pairs them up. The category

@@ -73,17 +73,15 @@ func (p *params) fields() fieldSet {
 
 // views shapes a page of articles, reading only the parts the fields need.
 func (h *handler) views(r *http.Request, reader news.Reader, list []*news.Article, fs fieldSet) ([]any, error) {
-	views, _, err := news.LoadViews(r.Context(), reader, list, news.ViewParts{Authors: fs.has("authors"), Tags: fs.has("tags")})
+	views, _, err := news.LoadViews(r.Context(), reader, list, fs.parts())
 	if err != nil {
 		return nil, err
 	}
 	now := h.cfg.Now()
+	full := fs.has("bodyHtml") || fs.has("bodyText")
 	out := make([]any, len(views))
 	for i, v := range views {
-		full := fs.has("bodyHtml") || fs.has("bodyText")
-		if out[i], err = fs.pick(articleOf(v, now, full)); err != nil {
-			return nil, err
-		}
+		out[i] = fs.pick(articleOf(v, now, full))
 	}
 	return out, nil
 }
@@ -123,16 +121,11 @@ func (h *handler) article(w http.ResponseWriter, r *http.Request) error {
 	if p.err != nil {
 		return p.err
 	}
-	reader := h.reader(r)
-	view, err := reader.ArticleViewBySlug(r.Context(), r.PathValue("slug"))
+	view, err := news.ViewBySlug(r.Context(), h.reader(r), r.PathValue("slug"), fs.parts())
 	if err != nil {
 		return err
 	}
-	v, err := fs.pick(articleOf(view, h.cfg.Now(), true))
-	if err != nil {
-		return err
-	}
-	WriteJSON(w, http.StatusOK, v)
+	WriteJSON(w, http.StatusOK, fs.pick(articleOf(view, h.cfg.Now(), true)))
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
@@ -444,6 +445,69 @@ func TestDefaultsKeepShapesSmall(t *testing.T) {
 	}
 	if len(slugs) != 3 || slices.Contains(slugs, "") {
 		t.Errorf("fields=slug: %v", slugs)
+	}
+}
+
+// TestArticleFields: ?fields= on an article answers exactly the fields
+// chosen (with id and slug), a chosen field without a value as null, and
+// reads only the links the fields show.
+func TestArticleFields(t *testing.T) {
+	// Without the response cache, which reads the next scheduled time.
+	e := servertest.Start(t, func(c *server.Config) { c.ResponseCacheBytes = -1 })
+	ctx := context.Background()
+	draft, err := e.DB.CreateArticle(ctx, news.ArticleUpdate{
+		Title: ptr("Bản nháp chưa đăng"), Category: ptr("do-thi"), Authors: []string{"thu-ha"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := 0
+	read := func(slug, fields string, role news.Role) (int64, map[string]json.RawMessage) {
+		t.Helper()
+		// A write first: nothing is left cached for the generation.
+		tags++
+		if err := e.DB.CreateTag(ctx, &news.Tag{Name: "Thẻ trường " + strings.Repeat("x", tags)}); err != nil {
+			t.Fatal(err)
+		}
+		before := e.DB.QueryCount()
+		var got map[string]json.RawMessage
+		getJSON(t, e, "/v1/articles/"+slug+"?fields="+url.QueryEscape(fields), role, 200, &got)
+		return e.DB.QueryCount() - before, got
+	}
+	keys := func(m map[string]json.RawMessage) []string {
+		out := make([]string, 0, len(m))
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	n, got := read(seedSlug, "title,bodyHtml,publishedAt", "")
+	if k := keys(got); !slices.Equal(k, []string{"bodyHtml", "id", "publishedAt", "slug", "title"}) ||
+		!strings.Contains(string(got["bodyHtml"]), "<figcaption>") || string(got["publishedAt"]) != `"2025-10-10T09:30:00+07:00"` {
+		t.Errorf("fields=title,bodyHtml,publishedAt: keys %q, %s", k, got)
+	}
+	if n != 2 {
+		t.Errorf("an article without links: %d statements, want 2 (article, categories)", n)
+	}
+	n, got = read(seedSlug, "authors,category", "")
+	var authors []struct{ Slug string }
+	if err := json.Unmarshal(got["authors"], &authors); err != nil || len(authors) == 0 || !strings.Contains(string(got["category"]), `"slug"`) {
+		t.Errorf("fields=authors,category: %s", got)
+	}
+	if _, ok := got["tags"]; ok || n != 4 {
+		t.Errorf("fields=authors,category: tags %s, %d statements, want no tags and 4 (article, link ids, authors, categories)", got["tags"], n)
+	}
+	n, got = read(seedSlug, "", "")
+	if len(got) != len(keys(got)) || got["tags"] == nil || got["bodyText"] == nil || n != 4 {
+		t.Errorf("no fields: %d statements, keys %q; want the whole article in 4 (article with link ids, authors, tags, categories)", n, keys(got))
+	}
+	// A draft has no publication time: chosen, it is there as null.
+	_, got = read(draft.Slug, "publishedAt,coverImage", news.RoleEditor)
+	if k := keys(got); !slices.Equal(k, []string{"coverImage", "id", "publishedAt", "slug"}) ||
+		string(got["publishedAt"]) != "null" || string(got["coverImage"]) != "null" {
+		t.Errorf("a draft's publishedAt,coverImage: keys %q, %s", k, got)
 	}
 }
 

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -135,28 +134,71 @@ func (fs fieldSet) has(name string) bool {
 	return false
 }
 
-// pick keeps only the chosen fields of v (a JSON object); nil keeps all.
-func (fs fieldSet) pick(v any) (any, error) {
+// parts says which links the chosen fields show.
+func (fs fieldSet) parts() news.ViewParts {
+	return news.ViewParts{Authors: fs.has("authors"), Tags: fs.has("tags")}
+}
+
+// pick cuts a down to the chosen fields; nil keeps them all.
+func (fs fieldSet) pick(a *Article) any {
 	if fs == nil {
-		return v, nil
+		return a
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, err
-	}
-	out := make(map[string]json.RawMessage, len(fs))
+	p := &picked{ID: &a.ID, Slug: &a.Slug}
 	for _, f := range fs {
-		if raw, ok := all[f]; ok {
-			out[f] = raw
-		} else {
-			out[f] = json.RawMessage("null")
+		switch f {
+		case "title":
+			p.Title = &a.Title
+		case "excerpt":
+			p.Excerpt = &a.Excerpt
+		case "bodyHtml":
+			p.BodyHTML = &a.BodyHTML
+		case "bodyText":
+			p.BodyText = &a.BodyText
+		case "coverImage":
+			p.CoverImage = &a.CoverImage
+		case "authors":
+			p.Authors = &a.Authors
+		case "category":
+			p.Category = &a.Category
+		case "tags":
+			p.Tags = &a.Tags
+		case "status":
+			p.Status = &a.Status
+		case "publishedAt":
+			p.PublishedAt = &a.PublishedAt
+		case "updatedAt":
+			p.UpdatedAt = &a.UpdatedAt
+		case "wordCount":
+			p.WordCount = &a.WordCount
+		case "readingMinutes":
+			p.ReadingMinutes = &a.ReadingMinutes
 		}
 	}
-	return out, nil
+	return p
+}
+
+// picked is an Article with the fields a client chose (?fields=): a field
+// not chosen is nil and left out; a chosen one points at the article's
+// value, so it is there even when that value is null. encoding/json
+// writes it directly (a marshal, parse and re-marshal through a map
+// cost more than the rest of the answer).
+type picked struct {
+	ID             *string      `json:"id,omitempty"`
+	Slug           *string      `json:"slug,omitempty"`
+	Title          *string      `json:"title,omitempty"`
+	Excerpt        *string      `json:"excerpt,omitempty"`
+	BodyHTML       **string     `json:"bodyHtml,omitempty"`
+	BodyText       **string     `json:"bodyText,omitempty"`
+	CoverImage     **Image      `json:"coverImage,omitempty"`
+	Authors        *[]AuthorRef `json:"authors,omitempty"`
+	Category       **Ref        `json:"category,omitempty"`
+	Tags           *[]Ref       `json:"tags,omitempty"`
+	Status         *string      `json:"status,omitempty"`
+	PublishedAt    **time.Time  `json:"publishedAt,omitempty"`
+	UpdatedAt      *time.Time   `json:"updatedAt,omitempty"`
+	WordCount      *int         `json:"wordCount,omitempty"`
+	ReadingMinutes *int         `json:"readingMinutes,omitempty"`
 }
 
 func truncate(s string, n int) string {
