@@ -11,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/newsdesk/newsdesk/internal/loader"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -58,7 +57,9 @@ type Options struct {
 // NewHandler returns the /graphql handler: queries over GET and POST (JSON),
 // per-request dataloaders, a parsed-query cache, and errors that carry
 // extensions.code and never internal detail.
-func NewHandler(cfg Options) http.Handler {
+func NewHandler(cfg Options) http.Handler { return newHandler(cfg, httpTransport{}) }
+
+func newHandler(cfg Options, transports ...graphql.Transport) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -74,8 +75,9 @@ func NewHandler(cfg Options) http.Handler {
 	}
 	cfg.Limits.defaults()
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: costModel()}))
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	for _, t := range transports {
+		srv.AddTransport(t)
+	}
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.Tokens)
 	if cfg.Dev {
