@@ -408,6 +408,12 @@ const (
 	gqlHome = `query Home { articles(first: 20) { nodes { slug title excerpt publishedAt coverImage { url } category { name slug } } } }`
 )
 
+// restArticleFields asks REST for the fields the floor and gqlArticle
+// answer (id and slug always come): the same answer, so the ratio compares
+// the work of giving it. The "every field" workload adds the plain text of
+// the body, the cover, bylines, category, tags and counts (twice the bytes).
+const restArticleFields = "?fields=title,excerpt,bodyHtml,publishedAt"
+
 func gqlGET(base, doc string, vars map[string]any) vegeta.Target {
 	v, _ := json.Marshal(vars)
 	q := url.Values{"query": {doc}, "variables": {string(v)}}
@@ -444,7 +450,8 @@ func workloads(floor string, targets []target, s *site) []workload {
 		list := "floor: keyset list of 20"
 		out = append(out,
 			workload{"article: GraphQL GET, " + tag, article, func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			workload{"article: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
+			workload{"article: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + restArticleFields) }},
+			workload{"article: REST, every field, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
 			workload{"category page: GraphQL GET, " + tag, list, func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }},
 			workload{"category page: REST, " + tag, list, func(i uint64) vegeta.Target {
 				return get(base + "/v1/articles?limit=20&category=" + cat(i))
