@@ -805,6 +805,7 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	conns := fs.Int("connections", 32, "concurrent connections")
 	only := fs.String("only", "", "run only the workloads whose names contain this (the floors always run)")
 	cpuProfile := fs.String("cpuprofile", "", "write each server's CPU profile to this path plus .uncached, .cached or .postgres (go tool pprof)")
+	client := fs.String("client", "auto", "load generator: wrk (where installed: apt install wrk), vegeta (built in), or auto: wrk where installed, else vegeta")
 	pg := fs.String("postgres", env("NEWSDESK_BENCH_POSTGRES", ""), "also run the uncached workloads on PostgreSQL: a postgres:// URL of an empty database (the site is imported once) or of one holding the same site (env NEWSDESK_BENCH_POSTGRES)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -814,7 +815,7 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Connections: *conns,
-		Only: *only, CPUProfile: *cpuProfile, Out: stdout})
+		Only: *only, CPUProfile: *cpuProfile, Client: *client, Out: stdout})
 }
 
 // profileCPU writes a CPU profile to path until stop is called.

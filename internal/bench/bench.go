@@ -1,7 +1,7 @@
 // Package bench is newsdesk's load benchmark: on an existing database it
 // starts the real server as its own process (newsdesk serve, twice: with
-// and without the response cache), drives it over loopback with vegeta (as
-// a library) for a fixed time per workload, and prints throughput, latency
+// and without the response cache), drives it over loopback with wrk where
+// it is installed, or vegeta (as a library), for a fixed time per workload, and prints throughput, latency
 // percentiles and errors, each as a ratio to the floor: a bare net/http
 // handler in the benchmark's process that reads the same SQLite file with
 // one prepared statement and writes JSON. Ratios hold on noisy machines;
@@ -57,7 +57,10 @@ type Options struct {
 	// CPUProfile, when set, has each server write its CPU profile to this
 	// path plus .uncached, .cached or .postgres.
 	CPUProfile string
-	Out        io.Writer
+	// Client is the load generator: ClientVegeta, ClientWrk, or "auto"
+	// (the default): wrk where it is installed, vegeta otherwise.
+	Client string
+	Out    io.Writer
 }
 
 // Result is one workload's measurement.
@@ -80,8 +83,12 @@ func Run(ctx context.Context, o Options) error {
 	if _, err := os.Stat(o.DB); err != nil {
 		return fmt.Errorf("bench: %w (make one with: newsdesk seed --db FILE --synthetic 100000)", err)
 	}
-	fmt.Fprintf(o.Out, "newsdesk bench: %s, %d connections, %s a workload, %d CPUs, %s\n\n",
-		o.DB, o.Connections, o.Duration, runtime.NumCPU(), runtime.Version())
+	client, err := pickClient(o.Client)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "newsdesk bench: %s, %d connections, %s a workload, load generator %s, %d CPUs, %s\n\n",
+		o.DB, o.Connections, o.Duration, client, runtime.NumCPU(), runtime.Version())
 
 	type proc struct {
 		*started
@@ -160,6 +167,11 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}()
 
+	scripts, err := os.MkdirTemp("", "newsdesk-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scripts)
 	var results []Result
 	targets := []target{{base: servers[0].base, tag: "uncached"}, {base: servers[1].base, tag: "cached", cached: true}}
 	if o.Postgres != "" {
@@ -181,7 +193,14 @@ func Run(ctx context.Context, o Options) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r := attack(w, o.Connections, o.Duration)
+		var r Result
+		if client == ClientWrk {
+			if r, err = attackWrk(ctx, w, o.Connections, o.Duration, scripts); err != nil {
+				return err
+			}
+		} else {
+			r = attack(w, o.Connections, o.Duration)
+		}
 		results = append(results, r)
 		fmt.Fprintf(o.Out, "  %-44s %9.0f req/s  p99 %s\n", r.Name, r.Throughput, r.P99.Round(10*time.Microsecond))
 	}

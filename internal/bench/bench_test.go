@@ -40,7 +40,7 @@ func TestBenchRuns(t *testing.T) {
 	}
 	// PostgreSQL beside SQLite when the tests have one: an empty database
 	// the benchmark imports the site into.
-	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4}
+	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Client: bench.ClientVegeta}
 	want := []string{"| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
 		"| mixed frontend, cached |", "ratio to floor", "of the mean (the floor)",
 		"server with 64 MiB response cache: start-up", "resident memory"}
@@ -49,6 +49,23 @@ func TestBenchRuns(t *testing.T) {
 		want = append(want, "| article: REST, uncached, PostgreSQL |", "| search: REST, uncached, PostgreSQL |",
 			"server on PostgreSQL without response cache: start-up", "PostgreSQL database ")
 	}
+	checkReport(t, ctx, o, want)
+
+	// wrk, where installed, runs the same workloads (here the articles,
+	// GET and POST: it measures whole seconds).
+	if _, err := exec.LookPath("wrk"); err != nil {
+		t.Log("wrk is not installed: the vegeta run alone")
+		return
+	}
+	o.Client, o.Only, o.Postgres, o.Duration = bench.ClientWrk, "article: ", "", time.Second
+	checkReport(t, ctx, o, []string{"load generator wrk", "| floor: article by slug |", "| article: REST, uncached |",
+		"| article: REST, every field, uncached |", "| article: GraphQL POST, uncached |", "| article: GraphQL GET, cached |"})
+}
+
+// checkReport runs the benchmark and checks its report has each of want
+// and that no workload had errors.
+func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []string) {
+	t.Helper()
 	var out bytes.Buffer
 	o.Out = &out
 	if err := bench.Run(ctx, o); err != nil {
