@@ -45,3 +45,9 @@ func BenchmarkArticleBySlug(b *testing.B) {
 func BenchmarkArticlePage20(b *testing.B) {
 	benchQuery(b, `{"query":"{ articles(first: 20) { edges { cursor node { id slug title excerpt publishedAt coverImage { url } authors { name slug } category { name slug } tags { name slug } } } pageInfo { hasNextPage endCursor } } }"}`)
 }
+
+// BenchmarkArticleFloorFields asks for what the load benchmark's GraphQL
+// article workload and its floor answer.
+func BenchmarkArticleFloorFields(b *testing.B) {
+	benchQuery(b, `{"query":"query Article($slug: String) { article(slug: $slug) { id slug title excerpt bodyHtml publishedAt } }","variables":{"slug":"`+seedSlug+`"}}`)
+}

@@ -173,19 +173,19 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	l := loader.For(ctx)
 	switch kind {
 	case news.KindArticle:
-		a, err := notFoundAsNil(l.ArticleByID.Load(ctx, n))
+		a, err := notFoundAsNil(l.ArticleByID().Load(ctx, n))
 		if a == nil {
 			return nil, err
 		}
 		return r.view(ctx, a, linkParts(ctx))
 	case news.KindAuthor:
-		a, err := notFoundAsNil(l.AuthorByID.Load(ctx, n))
+		a, err := notFoundAsNil(l.AuthorByID().Load(ctx, n))
 		if a == nil {
 			return nil, err
 		}
 		return a, nil
 	case news.KindTag:
-		t, err := notFoundAsNil(l.TagByID.Load(ctx, n))
+		t, err := notFoundAsNil(l.TagByID().Load(ctx, n))
 		if t == nil {
 			return nil, err
 		}

@@ -55,7 +55,7 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.ArticleView, fi
 		return nil, err
 	}
 	l := loader.For(ctx)
-	list, err := loader.Found(l.ArticleByID.LoadAll(ctx, ids))
+	list, err := loader.Found(l.ArticleByID().LoadAll(ctx, ids))
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.ArticleView, fi
 		return nil, err
 	}
 	if parts := linkParts(ctx); parts.Authors || parts.Tags {
-		links, err := l.LinksByArticle.LoadAll(ctx, articleIDs(list))
+		links, err := l.LinksByArticle().LoadAll(ctx, articleIDs(list))
 		if err != nil {
 			return nil, err
 		}
@@ -343,7 +343,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 		if kind != news.KindArticle {
 			return nil, nil
 		}
-		a, err := notFoundAsNil(loader.For(ctx).ArticleByID.Load(ctx, n))
+		a, err := notFoundAsNil(loader.For(ctx).ArticleByID().Load(ctx, n))
 		if a == nil || err != nil {
 			return nil, err
 		}
