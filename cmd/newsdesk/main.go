@@ -337,8 +337,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		(&webhook.Deliverer{Store: db, Logger: log}).Run(work)
 	}()
 
+	// After opening the store: an upgrade's migrations may need more memory.
+	gcPercent, memLimit := tuneGC(cacheBytes(*cacheMB))
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
-		"rate_limit", limited, "allowlist", *allowList, "startup", time.Since(start).String())
+		"rate_limit", limited, "allowlist", *allowList, "gc_percent", gcPercent, "memory_limit", memLimit,
+		"startup", time.Since(start).String())
 	err = srv.Serve(ctx, ln)
 	stopWork()
 	wg.Wait()
