@@ -1,0 +1,47 @@
+package feed
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+)
+
+// TestContentHTML: an item's HTML escapes as html/template would (which
+// built it before) whatever the caption, alt text, lead or URL hold, and keeps
+// the sanitised body as written.
+func TestContentHTML(t *testing.T) {
+	tmpl := template.Must(template.New("content").Parse(
+		`{{with .Cover}}<figure><img src="{{.URL}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>{{end}}` +
+			`{{if .Full}}{{.Body}}{{else}}<p>{{.Excerpt}}</p>{{end}}`))
+	tricky := []string{"", `Cầu Rào 1 "mới" <b>thông</b> & 'xe'`, `</figcaption><script>alert(1)</script>`, "a\tb\nc"}
+	body := `<p>Thân bài <a href="https://x.example/?a=1&amp;b=2">liên kết</a></p>`
+	for _, text := range tricky {
+		for _, img := range []*news.Image{nil,
+			{URL: "https://static.example/2025/anh.jpg?w=800&h=600", Alt: text, Caption: text},
+			{URL: "https://static.example/2025/khác ảnh.jpg", Alt: "Ảnh", Caption: text},
+			{URL: `https://static.example/a"b'c(d)<e>%20.jpg#x`, Alt: text},
+		} {
+			for _, full := range []bool{false, true} {
+				v := &news.ArticleView{Article: &news.Article{Excerpt: text, BodyHTML: body, Cover: img}}
+				cover := img
+				if full && img != nil && strings.Contains(body, img.URL) {
+					cover = nil
+				}
+				var want strings.Builder
+				if err := tmpl.Execute(&want, struct {
+					Cover   *news.Image
+					Excerpt string
+					Body    template.HTML
+					Full    bool
+				}{cover, text, template.HTML(body), full}); err != nil {
+					t.Fatal(err)
+				}
+				if got := contentHTML(v, full); got != want.String() {
+					t.Errorf("cover %+v, full %v:\n got %s\nwant %s", img, full, got, want.String())
+				}
+			}
+		}
+	}
+}
