@@ -1,15 +1,15 @@
 // Package bench is newsdesk's load benchmark: on an existing database it
 // starts the real server as its own process (newsdesk serve, twice: with
 // and without the response cache), drives it over loopback with wrk where
-// it is installed, or vegeta (as a library), for a fixed time per workload, and prints throughput, latency
-// percentiles and errors, each as a ratio to the floor: a bare net/http
-// handler in the benchmark's process that reads the same SQLite file with
-// one prepared statement and writes JSON. Ratios hold on noisy machines;
-// absolute numbers do not. The servers' start-up time and resident memory
-// are their own, apart from the load generator's. With a PostgreSQL
-// database holding the same site, a third server runs on it and the
-// uncached workloads run against it too, beside SQLite's, with the same
-// floor.
+// it is installed, or vegeta (as a library), for a fixed time per
+// workload, and prints throughput, latency percentiles and errors, each
+// as a ratio to the floor: a bare net/http handler in the benchmark's
+// process that reads the same SQLite file with one prepared statement and
+// writes JSON. Ratios hold on noisy machines; absolute numbers do not. The
+// servers' start-up time and resident memory are their own, apart from the
+// load generator's. With a PostgreSQL database holding the same site, a
+// third server runs on it and the uncached workloads run against it too,
+// beside SQLite's, with the same floor.
 package bench
 
 import (

@@ -16,13 +16,12 @@ type ViewParts struct {
 	Authors, Tags bool
 }
 
-// ViewBySlug reads the visible article with the slug and the links parts
-// asks for: with both kinds, the store's one read of the article with its
-// link ids; otherwise the article alone, and only the links asked for (an
-// article costs as much to read as its links, wasted when they are not
-// shown).
+// ViewBySlug reads the visible article with the slug, with its links when
+// parts asks for any (the store's one read of the article with its link
+// ids), or alone: reading the links costs as much as the article, wasted
+// when they are not shown.
 func ViewBySlug(ctx context.Context, r Reader, slug string, parts ViewParts) (*ArticleView, error) {
-	if parts.Authors && parts.Tags {
+	if parts.Authors || parts.Tags {
 		return r.ArticleViewBySlug(ctx, slug)
 	}
 	a, err := r.ArticleBySlug(ctx, slug)

@@ -497,7 +497,7 @@ func TestArticleFields(t *testing.T) {
 		t.Errorf("fields=authors,category: %s", got)
 	}
 	if _, ok := got["tags"]; ok || n != 4 {
-		t.Errorf("fields=authors,category: tags %s, %d statements, want no tags and 4 (article, link ids, authors, categories)", got["tags"], n)
+		t.Errorf("fields=authors,category: tags %s, %d statements, want no tags and 4 (article with link ids, authors, tags, categories)", got["tags"], n)
 	}
 	n, got = read(seedSlug, "", "")
 	if len(got) != len(keys(got)) || got["tags"] == nil || got["bodyText"] == nil || n != 4 {
