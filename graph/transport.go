@@ -90,7 +90,6 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlErr}))
 			return
 		}
-		params.Headers = r.Header
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
