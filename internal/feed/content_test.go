@@ -10,18 +10,19 @@ import (
 
 // TestContentHTML: an item's HTML escapes as html/template would (which
 // built it before) whatever the caption, alt text, lead or URL hold, and keeps
-// the sanitised body as written.
+// the sanitised body as written; what XML forbids never reaches the feed.
 func TestContentHTML(t *testing.T) {
 	tmpl := template.Must(template.New("content").Parse(
 		`{{with .Cover}}<figure><img src="{{.URL}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>{{end}}` +
 			`{{if .Full}}{{.Body}}{{else}}<p>{{.Excerpt}}</p>{{end}}`))
-	tricky := []string{"", `Cầu Rào 1 "mới" <b>thông</b> & 'xe'`, `</figcaption><script>alert(1)</script>`, "a\tb\nc"}
+	tricky := []string{"", `Cầu Rào 1 "mới" <b>thông</b> & 'xe' 1+1`, `</figcaption><script>alert(1)</script>`, "a\tb\nc", "nul\x00byte"}
 	body := `<p>Thân bài <a href="https://x.example/?a=1&amp;b=2">liên kết</a></p>`
 	for _, text := range tricky {
 		for _, img := range []*news.Image{nil,
 			{URL: "https://static.example/2025/anh.jpg?w=800&h=600", Alt: text, Caption: text},
 			{URL: "https://static.example/2025/khác ảnh.jpg", Alt: "Ảnh", Caption: text},
 			{URL: `https://static.example/a"b'c(d)<e>%20.jpg#x`, Alt: text},
+			{URL: "https://static.example/anh.jpg?q=50%off&x=%2&y=a+b%7E", Alt: text},
 		} {
 			for _, full := range []bool{false, true} {
 				v := &news.ArticleView{Article: &news.Article{Excerpt: text, BodyHTML: body, Cover: img}}
@@ -41,6 +42,22 @@ func TestContentHTML(t *testing.T) {
 				if got := contentHTML(v, full); got != want.String() {
 					t.Errorf("cover %+v, full %v:\n got %s\nwant %s", img, full, got, want.String())
 				}
+			}
+		}
+	}
+
+	// A cover that is not a web URL is left out (html/template wrote
+	// "#ZgotmplZ"); characters XML forbids in CDATA become U+FFFD.
+	v := &news.ArticleView{Article: &news.Article{Excerpt: "a\x01b\x00c\uFFFEd", BodyHTML: "<p>x\x02</p>",
+		Cover: &news.Image{URL: "javascript:alert(1)", Caption: "c"}}}
+	for _, full := range []bool{false, true} {
+		got := contentHTML(v, full)
+		if strings.Contains(got, "figure") || strings.Contains(got, "javascript") {
+			t.Errorf("a javascript: cover went out: %q", got)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0xFFFE {
+				t.Errorf("full %v: %q holds %U, which XML forbids", full, got, r)
 			}
 		}
 	}

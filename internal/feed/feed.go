@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"log/slog"
 	"net/http"
 	"path"
@@ -254,24 +253,26 @@ func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.Art
 
 // contentHTML is the HTML of a feed item: the captioned cover photo, then
 // the full body (partners) or the lead (everyone else). The body was
-// sanitised when it was written and the cover's URL checked to be http(s);
-// the rest is escaped here as html/template would (it did so at ten times
-// the cost: a quarter of an uncached feed).
+// sanitised when it was written; the rest is escaped here with
+// html/template's rules (it did so at ten times the cost: a quarter of an
+// uncached feed), and a cover whose URL is not http(s) is left out, as
+// html/template would have defused it. RSS carries the HTML as CDATA,
+// which nothing escapes: characters XML forbids become U+FFFD.
 func contentHTML(v *news.ArticleView, full bool) string {
 	cover := v.Cover
-	if full && cover != nil && strings.Contains(v.BodyHTML, cover.URL) {
-		cover = nil // the body shows it already
+	if cover != nil && (!news.IsWebURL(cover.URL) || full && strings.Contains(v.BodyHTML, cover.URL)) {
+		cover = nil // unsafe, or the body shows it already
 	}
 	var b strings.Builder
 	if cover != nil {
 		b.WriteString(`<figure><img src="`)
-		b.WriteString(html.EscapeString(normalizeURL(cover.URL)))
+		htmlEscaper.WriteString(&b, normalizeURL(cover.URL))
 		b.WriteString(`" alt="`)
-		b.WriteString(html.EscapeString(cover.Alt))
+		htmlEscaper.WriteString(&b, cover.Alt)
 		b.WriteString(`">`)
 		if cover.Caption != "" {
 			b.WriteString("<figcaption>")
-			b.WriteString(html.EscapeString(cover.Caption))
+			htmlEscaper.WriteString(&b, cover.Caption)
 			b.WriteString("</figcaption>")
 		}
 		b.WriteString("</figure>")
@@ -280,21 +281,38 @@ func contentHTML(v *news.ArticleView, full bool) string {
 		b.WriteString(v.BodyHTML)
 	} else {
 		b.WriteString("<p>")
-		b.WriteString(html.EscapeString(v.Excerpt))
+		htmlEscaper.WriteString(&b, v.Excerpt)
 		b.WriteString("</p>")
 	}
-	return b.String()
+	return strings.Map(xmlChar, b.String())
+}
+
+// htmlEscaper escapes text and quoted attribute values as html/template
+// does.
+var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// xmlChar maps a character XML 1.0 does not allow to U+FFFD.
+func xmlChar(r rune) rune {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r',
+		r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+		return r
+	}
+	return '\uFFFD'
 }
 
 // normalizeURL percent-encodes the bytes a URL may not hold as they are
-// (spaces, quotes, non-ASCII), keeping its delimiters and escapes, as
-// html/template does for a URL in an attribute.
+// (spaces, quotes, non-ASCII, a % that starts no escape), keeping its
+// delimiters and escapes, as html/template does for a URL in an attribute.
 func normalizeURL(s string) string {
 	var b strings.Builder
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&*+,/:;=?@[]-._~%", c) >= 0 {
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0:
+			continue
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
 			continue
 		}
 		b.WriteString(s[written:i])
@@ -306,6 +324,10 @@ func normalizeURL(s string) string {
 	}
 	b.WriteString(s[written:])
 	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // imageType guesses an image's media type from its URL.

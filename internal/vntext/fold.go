@@ -67,8 +67,16 @@ func NFC(s string) string {
 	return norm.NFC.String(s)
 }
 
-// Clean returns s in NFC with surrounding white space removed and every inner
-// run of white space collapsed to one space: the form of titles and names.
+// Clean returns s in NFC with surrounding white space removed, every inner
+// run of white space collapsed to one space and control characters (a
+// NUL, say, which XML forbids) dropped: the form of titles and names.
 func Clean(s string) string {
-	return strings.Join(strings.Fields(NFC(s)), " ")
+	return strings.Join(strings.Fields(strings.Map(dropControl, NFC(s))), " ")
+}
+
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		return -1
+	}
+	return r
 }

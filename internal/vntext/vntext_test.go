@@ -85,8 +85,14 @@ func TestIsSlug(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
-	if got, want := vntext.Clean("  Hải \n Phòng\t "), "Hải Phòng"; got != want {
-		t.Errorf("Clean = %q, want %q", got, want)
+	for in, want := range map[string]string{
+		"  Hải \n Phòng\t ":            "Hải Phòng",
+		"Hải\x00 Phòng\x01\x7f\u0085x": "Hải Phòng x",
+		"Ha\u0309i Pho\u0300ng":        "Hải Phòng",
+	} {
+		if got := vntext.Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
