@@ -163,14 +163,14 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		b.WriteByte(',')
 	}
 	b.WriteString(`"data":`)
-	if resp.Data == nil {
+	if len(resp.Data) == 0 {
 		b.WriteString("null")
 	} else {
 		b.Write(resp.Data)
 	}
 	// Whatever else the response carries (extensions; the incremental
 	// delivery fields, which these transports never send).
-	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Extensions) > 0 {
+	if resp.Label != "" || len(resp.Path) > 0 || resp.HasNext != nil || len(resp.Extensions) > 0 {
 		tail, err := json.Marshal(struct {
 			Label      string         `json:"label,omitempty"`
 			Path       ast.Path       `json:"path,omitempty"`

@@ -83,6 +83,9 @@ func TestTransportAsGqlgens(t *testing.T) {
 		if a.Code != c.want || b.Code != c.want {
 			t.Errorf("%s: status %d, gqlgen's %d, want %d (%s)", c.name, a.Code, b.Code, c.want, a.Body)
 		}
+		if a.Header().Get("Cache-Control") != b.Header().Get("Cache-Control") {
+			t.Errorf("%s: Cache-Control %q, gqlgen's %q", c.name, a.Header().Get("Cache-Control"), b.Header().Get("Cache-Control"))
+		}
 		// gqlgen sends a bad query string's error without a type.
 		if ct := b.Header().Get("Content-Type"); a.Header().Get("Content-Type") != ct && (ct != "" || a.Header().Get("Content-Type") != "application/json") {
 			t.Errorf("%s: Content-Type %q, gqlgen's %q", c.name, a.Header().Get("Content-Type"), b.Header().Get("Content-Type"))
@@ -130,6 +133,16 @@ func TestWriteResponse(t *testing.T) {
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("got %s, want %s", b.String(), want)
 		}
+	}
+}
+
+// TestWriteResponseEmpty: empty data and an empty path still make valid
+// JSON (json.Marshal refuses the first and drops the second).
+func TestWriteResponseEmpty(t *testing.T) {
+	var b strings.Builder
+	writeResponse(&b, &graphql.Response{Data: json.RawMessage{}, Path: ast.Path{}})
+	if b.String() != `{"data":null}` {
+		t.Errorf("got %s, want {\"data\":null}", b.String())
 	}
 }
 

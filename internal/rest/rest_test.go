@@ -499,9 +499,21 @@ func TestArticleFields(t *testing.T) {
 	if _, ok := got["tags"]; ok || n != 4 {
 		t.Errorf("fields=authors,category: tags %s, %d statements, want no tags and 4 (article with link ids, authors, tags, categories)", got["tags"], n)
 	}
-	n, got = read(seedSlug, "", "")
-	if len(got) != len(keys(got)) || got["tags"] == nil || got["bodyText"] == nil || n != 4 {
-		t.Errorf("no fields: %d statements, keys %q; want the whole article in 4 (article with link ids, authors, tags, categories)", n, keys(got))
+	n, all := read(seedSlug, "", "")
+	if len(all) != 15 || all["tags"] == nil || all["bodyText"] == nil || n != 4 {
+		t.Errorf("no fields: %d statements, keys %q; want the whole article (15 fields) in 4 (article with link ids, authors, tags, categories)", n, keys(all))
+	}
+	// Every field can be chosen alone, and comes as in the whole article.
+	for name, whole := range all {
+		_, got := read(seedSlug, name, "")
+		want := []string{"id", "slug"}
+		if !slices.Contains(want, name) {
+			want = append(want, name)
+		}
+		slices.Sort(want)
+		if k := keys(got); !slices.Equal(k, want) || string(got[name]) != string(whole) {
+			t.Errorf("fields=%s: keys %q, %s; want %q and %s", name, k, got[name], want, whole)
+		}
 	}
 	// A draft has no publication time: chosen, it is there as null.
 	_, got = read(draft.Slug, "publishedAt,coverImage", news.RoleEditor)
