@@ -5,8 +5,9 @@ import (
 	"runtime/debug"
 )
 
-// Garbage collector settings for serving, each unless the environment
-// sets its own (GOGC, GOMEMLIMIT).
+// Garbage collector settings for serving. An operator who sets GOGC
+// decides both (no limit unless GOMEMLIMIT is set too); GOMEMLIMIT alone
+// replaces the limit.
 const (
 	// serveGCPercent lets the heap grow to five times what is live before
 	// a collection. A server's live heap is small (its caches) next to what
@@ -23,11 +24,11 @@ const (
 // tuneGC applies the serving settings and returns them: the GC percent and
 // the memory limit in bytes, each -1 where the environment decides.
 func tuneGC(responseCache int64) (percent int, limit int64) {
-	percent, limit = -1, -1
-	if os.Getenv("GOGC") == "" {
-		percent = serveGCPercent
-		debug.SetGCPercent(percent)
+	if os.Getenv("GOGC") != "" {
+		return -1, -1
 	}
+	percent, limit = serveGCPercent, -1
+	debug.SetGCPercent(percent)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		limit = max(responseCache, 0) + serveHeadroom
 		debug.SetMemoryLimit(limit)
