@@ -71,7 +71,7 @@ func NFC(s string) string {
 // run of white space collapsed to one space and control characters (a
 // NUL, say, which XML forbids) dropped: the form of titles and names.
 func Clean(s string) string {
-	return strings.Join(strings.Fields(strings.Map(dropControl, NFC(s))), " ")
+	return strings.Join(strings.Fields(NFC(strings.Map(dropControl, s))), " ")
 }
 
 func dropControl(r rune) rune {

@@ -89,6 +89,7 @@ func TestClean(t *testing.T) {
 		"  Hải \n Phòng\t ":            "Hải Phòng",
 		"Hải\x00 Phòng\x01\x7f\u0085x": "Hải Phòng x",
 		"Ha\u0309i Pho\u0300ng":        "Hải Phòng",
+		"Ha\x00\u0309i":                "Hải",
 	} {
 		if got := vntext.Clean(in); got != want {
 			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
