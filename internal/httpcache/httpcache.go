@@ -105,8 +105,13 @@ func Middleware(o Options, next http.Handler) http.Handler {
 			// be made on purpose, so a body must never be found under
 			// another URL's key.
 			shared := cacheable && strings.HasPrefix(h.Get("Cache-Control"), "public")
-			key := r.URL.RequestURI() + "\x00" + h.Get("ETag")
-			if z, ok := compressed.Get(key); ok && shared {
+			var key string
+			var z []byte
+			if shared {
+				key = r.URL.RequestURI() + "\x00" + h.Get("ETag")
+				z, _ = compressed.Get(key)
+			}
+			if z != nil {
 				body = z
 				h.Set("Content-Encoding", enc)
 			} else {
