@@ -191,7 +191,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 		return t, nil
 	case news.KindCategory:
-		cats, err := l.Categories(ctx)
+		cats, err := r.reader(ctx).CategoryTree(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -99,7 +99,7 @@ func (r *categoryResolver) Parent(ctx context.Context, obj *news.Category) (*new
 	if obj.ParentID == 0 {
 		return nil, nil
 	}
-	cats, err := loader.For(ctx).Categories(ctx)
+	cats, err := r.reader(ctx).CategoryTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (r *categoryResolver) Parent(ctx context.Context, obj *news.Category) (*new
 
 // Children is the resolver for the children field.
 func (r *categoryResolver) Children(ctx context.Context, obj *news.Category) ([]*news.Category, error) {
-	cats, err := loader.For(ctx).Categories(ctx)
+	cats, err := r.reader(ctx).CategoryTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (r *mutationResolver) CreateCategory(ctx context.Context, input model.Creat
 	}
 	c := &news.Category{Name: input.Name, Slug: deref(input.Slug), Description: deref(input.Description), Position: deref(input.Position)}
 	if input.Parent != nil {
-		cats, err := loader.For(ctx).Categories(ctx)
+		cats, err := r.reader(ctx).CategoryTree(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -359,7 +359,7 @@ func (r *queryResolver) Articles(ctx context.Context, first *int, after *string,
 
 // Categories is the resolver for the categories field.
 func (r *queryResolver) Categories(ctx context.Context) ([]*news.Category, error) {
-	cats, err := loader.For(ctx).Categories(ctx)
+	cats, err := r.reader(ctx).CategoryTree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -368,7 +368,7 @@ func (r *queryResolver) Categories(ctx context.Context) ([]*news.Category, error
 
 // Category is the resolver for the category field.
 func (r *queryResolver) Category(ctx context.Context, slug string) (*news.Category, error) {
-	cats, err := loader.For(ctx).Categories(ctx)
+	cats, err := r.reader(ctx).CategoryTree(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,9 @@
 // Package loader batches the lookups of one request by id: the articles,
 // authors and tags a GraphQL response names by id (node, related lists) are
 // fetched in one query per kind, whatever the page size
-// (github.com/vikstrous/dataloadgen), and the category tree once. An
-// article's own authors and tags come with it, read for a whole list at
-// once (graph's views). Loaders live for one request only, so they never
+// (github.com/vikstrous/dataloadgen). An article's own authors and tags
+// come with it, read for a whole list at once (graph's views), and the
+// category tree from the store, which keeps it per generation. Loaders live for one request only, so they never
 // serve stale data across requests.
 package loader
 
@@ -32,10 +32,6 @@ type Loaders struct {
 	authorByID     lazy[int64, *news.Author]
 	tagByID        lazy[int64, *news.Tag]
 	linksByArticle lazy[int64, Links]
-
-	catsOnce sync.Once
-	cats     *news.CategoryTree
-	catsErr  error
 }
 
 // New returns fresh loaders over store.
@@ -120,13 +116,6 @@ func For(ctx context.Context) *Loaders {
 // IsNotFound reports whether err is a loader's "no such key" error.
 func IsNotFound(err error) bool {
 	return errors.Is(err, dataloadgen.ErrNotFound)
-}
-
-// Categories returns the category tree, read at most once per request: it
-// is small, and every article on a page needs its category.
-func (l *Loaders) Categories(ctx context.Context) (*news.CategoryTree, error) {
-	l.catsOnce.Do(func() { l.cats, l.catsErr = l.store.CategoryTree(ctx) })
-	return l.cats, l.catsErr
 }
 
 // Found keeps the values a LoadAll found, in order, dropping keys that were
