@@ -74,8 +74,7 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 // list at once. GraphQL's Article is a news.ArticleView, so that gqlgen
 // resolves none of them article by article.
 func (r *Resolver) views(ctx context.Context, list []*news.Article, parts news.ViewParts) ([]*news.ArticleView, error) {
-	views, _, err := news.LoadViews(ctx, r.reader(ctx), list, parts)
-	return views, err
+	return news.LoadViews(ctx, r.reader(ctx), list, parts)
 }
 
 // articleIDs returns the ids of a list of articles.

@@ -209,7 +209,7 @@ func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.Art
 	if err != nil {
 		return nil, nil, err
 	}
-	views, _, err := news.LoadViews(ctx, h.cfg.Store, l.Items, news.ViewParts{Authors: true, Tags: true})
+	views, err := news.LoadViews(ctx, h.cfg.Store, l.Items, news.ViewParts{Authors: true, Tags: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -59,7 +59,7 @@ func (l *Loaders) LinksByArticle() *dataloadgen.Loader[int64, Links] {
 }
 
 func (l *Loaders) links(ctx context.Context, ids []int64) (map[int64]Links, error) {
-	authors, tags, err := l.store.LinksOfArticles(ctx, ids)
+	authors, tags, err := l.store.LinksOfArticles(ctx, ids, news.ViewParts{Authors: true, Tags: true})
 	if err != nil {
 		return nil, err
 	}

@@ -33,19 +33,19 @@ const (
 // LinkIDs are one article's author and tag ids, in byline and tag order.
 type LinkIDs struct{ Authors, Tags []int64 }
 
-// Resolve turns the link ids of articles into their authors and tags, as
-// of generation gen, by article: every article of links gets an entry of
-// each kind whose loader is given, empty if it has none; a kind whose
-// loader is nil is not loaded and its map is nil.
-func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]*LinkIDs,
+// Resolve turns the link ids of articles into the authors and tags parts
+// asks for, as of generation gen, by article: every article of links gets
+// an entry of each kind asked for, empty if it has none; a kind not asked
+// for is not loaded and its map is nil.
+func (c *LinkCache) Resolve(ctx context.Context, gen uint64, links map[int64]*LinkIDs, parts ViewParts,
 	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
 	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (outA map[int64][]*Author, outT map[int64][]*Tag, err error) {
-	if loadAuthors != nil {
+	if parts.Authors {
 		if outA, err = resolveKind(ctx, &c.authors, gen, links, func(l *LinkIDs) []int64 { return l.Authors }, loadAuthors); err != nil {
 			return nil, nil, err
 		}
 	}
-	if loadTags != nil {
+	if parts.Tags {
 		if outT, err = resolveKind(ctx, &c.tags, gen, links, func(l *LinkIDs) []int64 { return l.Tags }, loadTags); err != nil {
 			return nil, nil, err
 		}
@@ -86,7 +86,7 @@ func (c *LinkCache) Remember(gen uint64, links map[int64]*LinkIDs) {
 // ArticleLinks is Resolve for the articles ids, whose link ids come from
 // the cache, those not kept read with loadIDs (both kinds, an entry for
 // every id).
-func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64,
+func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64, parts ViewParts,
 	loadIDs func(context.Context, []int64) (map[int64]*LinkIDs, error),
 	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
 	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
@@ -94,7 +94,7 @@ func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64,
 	if err != nil {
 		return nil, nil, err
 	}
-	return c.Resolve(ctx, gen, links, loadAuthors, loadTags)
+	return c.Resolve(ctx, gen, links, parts, loadAuthors, loadTags)
 }
 
 // inOrder returns the values of ids in byID, in order; never nil.

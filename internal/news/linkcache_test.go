@@ -42,8 +42,8 @@ func TestLinkCache(t *testing.T) {
 	if got[1].Name != "An (sửa)" {
 		t.Errorf("an older generation's read replaced the newer: %v", got[1])
 	}
-	links, _, err := c.Resolve(ctx, 2, map[int64]*LinkIDs{7: {Authors: []int64{2, 1}}, 8: {}}, load,
-		func(context.Context, []int64) (map[int64]*Tag, error) { return nil, nil })
+	links, _, err := c.Resolve(ctx, 2, map[int64]*LinkIDs{7: {Authors: []int64{2, 1}}, 8: {}}, ViewParts{Authors: true}, load,
+		func(context.Context, []int64) (map[int64]*Tag, error) { t.Error("tags loaded, not asked for"); return nil, nil })
 	if err != nil || len(links[7]) != 2 || links[7][0].ID != 2 || links[7][1].ID != 1 || links[8] == nil || len(links[8]) != 0 {
 		t.Errorf("resolve: %v, %v (want authors 2 then 1 for article 7, an empty list for 8)", links, err)
 	}
@@ -70,8 +70,12 @@ func TestLinkCacheArticleLinks(t *testing.T) {
 		}
 		return out, nil
 	}
+	loadTags := func(context.Context, []int64) (map[int64]*Tag, error) {
+		t.Error("tags loaded, not asked for")
+		return nil, nil
+	}
 	c.Remember(1, map[int64]*LinkIDs{10: {Authors: []int64{1}}, 11: {Authors: []int64{2, 1}}})
-	authors, tags, err := c.ArticleLinks(ctx, 1, []int64{10, 11}, loadIDs, loadAuthors, nil)
+	authors, tags, err := c.ArticleLinks(ctx, 1, []int64{10, 11}, ViewParts{Authors: true}, loadIDs, loadAuthors, loadTags)
 	if err != nil || len(idReads) != 0 || tags != nil {
 		t.Fatalf("remembered ids: read %v, tags %v, err %v (want no read and no tags)", idReads, tags, err)
 	}
@@ -80,8 +84,8 @@ func TestLinkCacheArticleLinks(t *testing.T) {
 	}
 	// Another generation: the ids are read again, every article gets an
 	// entry, in byline order.
-	authors, _, _ = c.ArticleLinks(ctx, 2, []int64{10, 12}, loadIDs, loadAuthors, nil)
-	if len(idReads) != 1 || len(idReads[0]) != 2 || len(authors[12]) != 2 || authors[12][0].Name != "Bình" {
+	authors, _, err = c.ArticleLinks(ctx, 2, []int64{10, 12}, ViewParts{Authors: true}, loadIDs, loadAuthors, loadTags)
+	if err != nil || len(idReads) != 1 || len(idReads[0]) != 2 || len(authors[12]) != 2 || authors[12][0].Name != "Bình" {
 		t.Errorf("after a write: id reads %v, authors %v", idReads, authors)
 	}
 }

@@ -16,10 +16,11 @@ type Reader interface {
 	// slug, or NOT_FOUND: what counting a view or listing related stories
 	// needs, without reading the article.
 	ArticleIDBySlug(ctx context.Context, slug string) (int64, error)
-	// ArticleViewBySlug is ArticleBySlug with the article's authors, tags
-	// and category: its link ids read in the same statement (an article
-	// page's one round trip), the records from the store's caches.
-	ArticleViewBySlug(ctx context.Context, slug string) (*ArticleView, error)
+	// ArticleViewBySlug is ArticleBySlug with the authors and tags parts
+	// asks for: the link ids read in the same statement (an article page's
+	// one round trip), the records from the store's caches. The view's
+	// Category is left nil (ViewBySlug sets it).
+	ArticleViewBySlug(ctx context.Context, slug string, parts ViewParts) (*ArticleView, error)
 	// ArticlesByID returns the visible articles among ids, keyed by id;
 	// unknown or invisible ids are absent from the map.
 	ArticlesByID(ctx context.Context, ids []int64) (map[int64]*Article, error)
@@ -32,17 +33,13 @@ type Reader interface {
 	// to the article id ("Tin khác"), best first, never id itself.
 	RelatedArticleIDs(ctx context.Context, id int64, limit int) ([]int64, error)
 
-	// AuthorsOfArticles returns each article's authors in byline order; every
-	// id in ids has an entry, empty when it has none.
-	AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*Author, error)
-	// TagsOfArticles returns each article's tags in the order the article
-	// gives them; every id in ids has an entry, empty when it has none.
-	TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*Tag, error)
-	// LinksOfArticles returns both at once (the link ids read once for a
-	// page that shows both). All three read the articles' link ids and the
+	// LinksOfArticles returns the kinds of links parts asks for: each
+	// article's authors in byline order, its tags in the order it gives
+	// them; every id in ids has an entry, empty when it has none, and a
+	// kind not asked for is nil. It reads the articles' link ids and the
 	// records a store has not cached: at most a statement each, none when
 	// all are cached.
-	LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*Author, map[int64][]*Tag, error)
+	LinksOfArticles(ctx context.Context, ids []int64, parts ViewParts) (map[int64][]*Author, map[int64][]*Tag, error)
 
 	// Categories returns every category, parents before children, siblings
 	// by position.

@@ -16,55 +16,54 @@ type ViewParts struct {
 	Authors, Tags bool
 }
 
-// ViewBySlug reads the visible article with the slug, with its links when
-// parts asks for any (the store's one read of the article with its link
-// ids), or alone: reading the links costs as much as the article, wasted
-// when they are not shown.
+// ViewBySlug reads the visible article with the slug and its category,
+// with the links parts asks for (the store's one read of the article with
+// its link ids), or alone: reading the links costs as much as the article,
+// wasted when they are not shown.
 func ViewBySlug(ctx context.Context, r Reader, slug string, parts ViewParts) (*ArticleView, error) {
+	var v *ArticleView
 	if parts.Authors || parts.Tags {
-		return r.ArticleViewBySlug(ctx, slug)
+		var err error
+		if v, err = r.ArticleViewBySlug(ctx, slug, parts); err != nil {
+			return nil, err
+		}
+	} else {
+		a, err := r.ArticleBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		v = &ArticleView{Article: a}
 	}
-	a, err := r.ArticleBySlug(ctx, slug)
+	tree, err := r.CategoryTree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	views, _, err := LoadViews(ctx, r, []*Article{a}, parts)
-	if err != nil {
-		return nil, err
-	}
-	return views[0], nil
+	v.Category = tree.ByID(v.CategoryID)
+	return v, nil
 }
 
 // LoadViews reads what the articles need beside them from r, whatever the
 // number of articles (the link ids and each kind of record in at most one
-// statement, none when r has them cached), and pairs them up. The category
-// tree is returned too: callers that show categories need it.
-func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) ([]*ArticleView, *CategoryTree, error) {
+// statement, none when r has them cached), and pairs them up.
+func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) ([]*ArticleView, error) {
 	tree, err := r.CategoryTree(ctx)
 	if err != nil {
-		return nil, nil, err
-	}
-	ids := make([]int64, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
+		return nil, err
 	}
 	var authors map[int64][]*Author
 	var tags map[int64][]*Tag
-	switch {
-	case len(ids) == 0:
-	case parts.Authors && parts.Tags:
-		authors, tags, err = r.LinksOfArticles(ctx, ids)
-	case parts.Authors:
-		authors, err = r.AuthorsOfArticles(ctx, ids)
-	case parts.Tags:
-		tags, err = r.TagsOfArticles(ctx, ids)
-	}
-	if err != nil {
-		return nil, nil, err
+	if len(list) > 0 && (parts.Authors || parts.Tags) {
+		ids := make([]int64, len(list))
+		for i, a := range list {
+			ids[i] = a.ID
+		}
+		if authors, tags, err = r.LinksOfArticles(ctx, ids, parts); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]*ArticleView, len(list))
 	for i, a := range list {
 		out[i] = &ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: tree.ByID(a.CategoryID)}
 	}
-	return out, tree, nil
+	return out, nil
 }

@@ -111,7 +111,7 @@ const (
 
 // ArticleViewBySlug implements news.Reader: one statement, and the
 // authors and tags not in the link cache.
-func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
+func (r reader) ArticleViewBySlug(ctx context.Context, slug string, parts news.ViewParts) (*news.ArticleView, error) {
 	gen := r.db.gen.Load() // before the read, for the link cache
 	p := args{slug}
 	l := &news.LinkIDs{}
@@ -123,15 +123,11 @@ func (r reader) ArticleViewBySlug(ctx context.Context, slug string) (*news.Artic
 	if err != nil {
 		return nil, err
 	}
-	authors, tags, err := r.db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, r.loadAuthors, r.loadTags)
+	authors, tags, err := r.db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, parts, r.loadAuthors, r.loadTags)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := r.CategoryTree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: cats.ByID(a.CategoryID)}, nil
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
 }
 
 // ArticlesByID implements news.Reader.

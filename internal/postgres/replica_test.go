@@ -23,7 +23,7 @@ func TestReplicaCachesReadThePrimary(t *testing.T) {
 		t.Fatalf("articles: %v, %v", list, err)
 	}
 	id := list.Items[0].ID
-	authors, err := db.AuthorsOfArticles(ctx, []int64{id}) // cached before the edit
+	authors, _, err := db.LinksOfArticles(ctx, []int64{id}, news.ViewParts{Authors: true}) // cached before the edit
 	if err != nil || len(authors[id]) == 0 {
 		t.Fatalf("authors of %d: %v, %v", id, authors, err)
 	}
@@ -38,7 +38,7 @@ func TestReplicaCachesReadThePrimary(t *testing.T) {
 	if _, err := db.UpdateCategory(ctx, cats[0].ID, news.CategoryUpdate{Name: &cat}); err != nil {
 		t.Fatal(err)
 	}
-	if authors, err = db.AuthorsOfArticles(ctx, []int64{id}); err != nil || authors[id][0].Name != name {
+	if authors, _, err = db.LinksOfArticles(ctx, []int64{id}, news.ViewParts{Authors: true}); err != nil || authors[id][0].Name != name {
 		t.Errorf("after the edit, the first author of %d: %v, %v; want %q", id, authors[id], err, name)
 	}
 	// A new byline and a new tag: the link ids and the tag, which the
@@ -48,7 +48,7 @@ func TestReplicaCachesReadThePrimary(t *testing.T) {
 	if _, err := db.UpdateArticle(ctx, a.ID, a.UpdatedAt, news.ArticleUpdate{Authors: []string{authorSlug}, Tags: []string{"Thẻ chỉ có ở máy chính"}}); err != nil {
 		t.Fatal(err)
 	}
-	byline, tags, err := db.LinksOfArticles(ctx, []int64{a.ID})
+	byline, tags, err := db.LinksOfArticles(ctx, []int64{a.ID}, news.ViewParts{Authors: true, Tags: true})
 	if err != nil || len(byline[a.ID]) != 1 || byline[a.ID][0].Name != name || len(tags[a.ID]) != 1 || tags[a.ID][0].Name != "Thẻ chỉ có ở máy chính" {
 		t.Errorf("after the edit, article %d: authors %v, tags %v, %v; want %q and the new tag", a.ID, byline[a.ID], tags[a.ID], err, name)
 	}

@@ -90,20 +90,8 @@ func (r reader) cached() reader {
 
 // LinksOfArticles implements news.Reader: the link ids and the authors and
 // tags from the link cache, or one statement each kind it lacks.
-func (r reader) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, r.loadTags)
-}
-
-// AuthorsOfArticles implements news.Reader.
-func (r reader) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, r.loadAuthors, nil)
-	return authors, err
-}
-
-// TagsOfArticles implements news.Reader.
-func (r reader) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, r.linkIDs, nil, r.loadTags)
-	return tags, err
+func (r reader) LinksOfArticles(ctx context.Context, ids []int64, parts news.ViewParts) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, parts, r.linkIDs, r.loadAuthors, r.loadTags)
 }
 
 // categoryCache is the categories as of a generation.

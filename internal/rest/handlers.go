@@ -73,7 +73,7 @@ func (p *params) fields() fieldSet {
 
 // views shapes a page of articles, reading only the parts the fields need.
 func (h *handler) views(r *http.Request, reader news.Reader, list []*news.Article, fs fieldSet) ([]any, error) {
-	views, _, err := news.LoadViews(r.Context(), reader, list, fs.parts())
+	views, err := news.LoadViews(r.Context(), reader, list, fs.parts())
 	if err != nil {
 		return nil, err
 	}

@@ -54,8 +54,8 @@ func (p previewReader) ArticleIDBySlug(ctx context.Context, slug string) (int64,
 	return p.articleIDBySlug(ctx, slug, true)
 }
 
-func (p previewReader) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
-	return p.articleViewBySlug(ctx, slug, true)
+func (p previewReader) ArticleViewBySlug(ctx context.Context, slug string, parts news.ViewParts) (*news.ArticleView, error) {
+	return p.articleViewBySlug(ctx, slug, parts, true)
 }
 
 func (p previewReader) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Article, error) {
@@ -143,11 +143,11 @@ const linkIDCols = `a.author_ids, a.tag_ids`
 const articleViewSQL = `SELECT ` + articleCols + `, ` + linkIDCols + ` FROM articles a WHERE a.slug = ? AND `
 
 // ArticleViewBySlug implements news.Reader.
-func (db *DB) ArticleViewBySlug(ctx context.Context, slug string) (*news.ArticleView, error) {
-	return db.articleViewBySlug(ctx, slug, false)
+func (db *DB) ArticleViewBySlug(ctx context.Context, slug string, parts news.ViewParts) (*news.ArticleView, error) {
+	return db.articleViewBySlug(ctx, slug, parts, false)
 }
 
-func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) (*news.ArticleView, error) {
+func (db *DB) articleViewBySlug(ctx context.Context, slug string, parts news.ViewParts, preview bool) (*news.ArticleView, error) {
 	gen := db.gen.Load() // before the read, for the link cache
 	vis, args := db.visibility(preview, []any{slug})
 	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
@@ -162,15 +162,11 @@ func (db *DB) articleViewBySlug(ctx context.Context, slug string, preview bool) 
 	if err != nil {
 		return nil, err
 	}
-	authors, tags, err := db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, db.loadAuthors, db.loadTags)
+	authors, tags, err := db.links.Resolve(ctx, gen, map[int64]*news.LinkIDs{a.ID: l}, parts, db.loadAuthors, db.loadTags)
 	if err != nil {
 		return nil, err
 	}
-	cats, err := db.CategoryTree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID], Category: cats.ByID(a.CategoryID)}, nil
+	return &news.ArticleView{Article: a, Authors: authors[a.ID], Tags: tags[a.ID]}, nil
 }
 
 // commaIDs scans a link id column (linkIDCols: ids comma-separated, as

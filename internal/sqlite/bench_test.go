@@ -141,7 +141,7 @@ func BenchmarkArticleLarge(b *testing.B) {
 	})
 	b.Run("view", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
-			if _, err := db.ArticleViewBySlug(ctx, l.Items[i%len(l.Items)].Slug); err != nil {
+			if _, err := db.ArticleViewBySlug(ctx, l.Items[i%len(l.Items)].Slug, news.ViewParts{Authors: true, Tags: true}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -153,7 +153,7 @@ func BenchmarkArticleLarge(b *testing.B) {
 		}
 		for i := 0; b.Loop(); i++ {
 			start := i % (len(ids) - 20)
-			if _, _, err := db.LinksOfArticles(ctx, ids[start:start+20]); err != nil {
+			if _, _, err := db.LinksOfArticles(ctx, ids[start:start+20], news.ViewParts{Authors: true, Tags: true}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -72,7 +72,7 @@ func TestLinkIDColumns(t *testing.T) {
 	if _, err := db.PublishArticle(ctx, a.ID, time.Now().Add(-time.Minute), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := db.ArticleViewBySlug(ctx, a.Slug)
+	v, err := db.ArticleViewBySlug(ctx, a.Slug, news.ViewParts{Authors: true, Tags: true})
 	if err != nil {
 		t.Fatal(err)
 	}

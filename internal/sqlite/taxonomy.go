@@ -103,20 +103,8 @@ func (db *DB) linkIDs(ctx context.Context, ids []int64) (map[int64]*news.LinkIDs
 // LinksOfArticles implements news.Reader: the link ids from the link cache
 // (a list puts its own there) or one statement, the authors and tags from
 // the link cache.
-func (db *DB) LinksOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
-	return db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, db.loadAuthors, db.loadTags)
-}
-
-// AuthorsOfArticles implements news.Reader.
-func (db *DB) AuthorsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Author, error) {
-	authors, _, err := db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, db.loadAuthors, nil)
-	return authors, err
-}
-
-// TagsOfArticles implements news.Reader.
-func (db *DB) TagsOfArticles(ctx context.Context, ids []int64) (map[int64][]*news.Tag, error) {
-	_, tags, err := db.links.ArticleLinks(ctx, db.gen.Load(), ids, db.linkIDs, nil, db.loadTags)
-	return tags, err
+func (db *DB) LinksOfArticles(ctx context.Context, ids []int64, parts news.ViewParts) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
+	return db.links.ArticleLinks(ctx, db.gen.Load(), ids, parts, db.linkIDs, db.loadAuthors, db.loadTags)
 }
 
 // Categories implements news.Reader. The tree is small and read by nearly

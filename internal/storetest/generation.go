@@ -72,13 +72,13 @@ func testGenerationFollowsContent(t *testing.T, b Backend) {
 func testLinksFollowEdits(t *testing.T, b Backend) {
 	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
-	v, err := db.ArticleViewBySlug(ctx, seedSlug)
+	v, err := db.ArticleViewBySlug(ctx, seedSlug, allLinks)
 	if err != nil || len(v.Authors) == 0 || len(v.Tags) == 0 {
 		t.Fatalf("seed article: %+v, %v", v, err)
 	}
 	author := v.Authors[0]
 	// Read every path once, so that a cache would hold the old name.
-	if _, _, err := db.LinksOfArticles(ctx, []int64{v.ID}); err != nil {
+	if _, _, err := db.LinksOfArticles(ctx, []int64{v.ID}, allLinks); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.AuthorsByID(ctx, []int64{author.ID}); err != nil {
@@ -88,11 +88,11 @@ func testLinksFollowEdits(t *testing.T, b Backend) {
 	if _, err := db.UpdateAuthor(ctx, author.ID, news.AuthorUpdate{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
-	v2, err := db.ArticleViewBySlug(ctx, seedSlug)
+	v2, err := db.ArticleViewBySlug(ctx, seedSlug, allLinks)
 	if err != nil || len(v2.Authors) == 0 || v2.Authors[0].Name != name {
 		t.Errorf("article after the edit: authors %v, %v; want %q first", names(v2), err, name)
 	}
-	byArticle, _, err := db.LinksOfArticles(ctx, []int64{v.ID})
+	byArticle, _, err := db.LinksOfArticles(ctx, []int64{v.ID}, allLinks)
 	if err != nil || len(byArticle[v.ID]) == 0 || byArticle[v.ID][0].Name != name {
 		t.Errorf("links after the edit: %v, %v; want %q first", byArticle[v.ID], err, name)
 	}
@@ -140,9 +140,9 @@ func testLinksReadWhatIsAsked(t *testing.T, b Backend) {
 		}
 		return db.QueryCount() - before
 	}
-	authors := func() error { _, err := db.AuthorsOfArticles(ctx, ids); return err }
-	tags := func() error { _, err := db.TagsOfArticles(ctx, ids); return err }
-	both := func() error { _, _, err := db.LinksOfArticles(ctx, ids); return err }
+	authors := func() error { _, _, err := db.LinksOfArticles(ctx, ids, news.ViewParts{Authors: true}); return err }
+	tags := func() error { _, _, err := db.LinksOfArticles(ctx, ids, news.ViewParts{Tags: true}); return err }
+	both := func() error { _, _, err := db.LinksOfArticles(ctx, ids, allLinks); return err }
 	for _, step := range []struct {
 		name string
 		read func() error

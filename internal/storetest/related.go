@@ -25,7 +25,7 @@ func testRelated(t *testing.T, b Backend) {
 		t.Fatalf("%d related, want 5", len(ids))
 	}
 	// Every computed story shares a tag or the category with the sample.
-	tags, err := db.TagsOfArticles(ctx, append([]int64{seed.ID}, ids...))
+	_, tags, err := db.LinksOfArticles(ctx, append([]int64{seed.ID}, ids...), news.ViewParts{Tags: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,11 +119,7 @@ func testFindArticlesFilters(t *testing.T, b Backend) {
 	for i, a := range all.Items {
 		ids[i] = a.ID
 	}
-	authors, err := db.AuthorsOfArticles(ctx, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tags, err := db.TagsOfArticles(ctx, ids)
+	authors, tags, err := db.LinksOfArticles(ctx, ids, allLinks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,18 +462,21 @@ func testReopen(t *testing.T, b Backend) {
 	}
 }
 
-// testArticleViewBySlug: the one-statement article page reads what the
-// separate reads do, bylines and tags in order, and its category from the
-// category tree.
+// testArticleViewBySlug: the one-statement article page (through
+// news.ViewBySlug) reads what the separate reads do, bylines and tags in
+// order, only the kinds asked for, and its category from the category tree.
 func testArticleViewBySlug(t *testing.T, b Backend) {
 	db := b.OpenDemo(t, Options{})
 	ctx := context.Background()
-	v, err := db.ArticleViewBySlug(ctx, seedSlug)
+	v, err := news.ViewBySlug(ctx, db, seedSlug, allLinks)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, _ := db.ArticleBySlug(ctx, seedSlug)
-	authors, tags, _ := db.LinksOfArticles(ctx, []int64{a.ID})
+	authors, tags, err := db.LinksOfArticles(ctx, []int64{a.ID}, allLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(v.Article, a) || !reflect.DeepEqual(v.Authors, authors[a.ID]) || !reflect.DeepEqual(v.Tags, tags[a.ID]) {
 		t.Errorf("view %+v %+v %+v\nwant %+v %+v %+v", v.Article, v.Authors, v.Tags, a, authors[a.ID], tags[a.ID])
 	}
@@ -491,10 +490,14 @@ func testArticleViewBySlug(t *testing.T, b Backend) {
 	if want := tree.ByID(a.CategoryID); want == nil || v.Category != want || v.Category.Slug != "chinh-tri" {
 		t.Errorf("view's category %+v, want %+v (chinh-tri)", v.Category, want)
 	}
-	if _, err := db.ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); news.ErrorCode(err) != news.ENOTFOUND {
+	if only, err := db.ArticleViewBySlug(ctx, seedSlug, news.ViewParts{Authors: true}); err != nil ||
+		!reflect.DeepEqual(only.Authors, authors[a.ID]) || only.Tags != nil {
+		t.Errorf("authors alone: %+v %+v, %v; want the authors and no tags", only.Authors, only.Tags, err)
+	}
+	if _, err := db.ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho", allLinks); news.ErrorCode(err) != news.ENOTFOUND {
 		t.Errorf("a draft: %v", err)
 	}
-	if v, err := db.Preview().ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho"); err != nil || v.Status != news.StatusDraft {
+	if v, err := db.Preview().ArticleViewBySlug(ctx, "kinh-te-bien-tiep-tuc-la-dong-luc-tang-truong-cua-thanh-pho", allLinks); err != nil || v.Status != news.StatusDraft {
 		t.Errorf("a draft in preview: %v", err)
 	}
 	// The id alone, by the same visibility rule.

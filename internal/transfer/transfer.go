@@ -70,7 +70,7 @@ func Export(ctx context.Context, src Store, w io.Writer) (Counts, error) {
 			for i, a := range l.Items {
 				pageIDs[i] = a.ID
 			}
-			authors, tags, err := preview.LinksOfArticles(ctx, pageIDs)
+			authors, tags, err := preview.LinksOfArticles(ctx, pageIDs, news.ViewParts{Authors: true, Tags: true})
 			if err != nil {
 				return nil, err
 			}

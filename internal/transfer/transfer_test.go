@@ -133,7 +133,7 @@ func read(t *testing.T, s transfer.Store) *site {
 	}
 	out.Articles, err = s.Preview().ArticlesByID(ctx, ids)
 	check(err)
-	a, tg, err := s.LinksOfArticles(ctx, ids)
+	a, tg, err := s.LinksOfArticles(ctx, ids, news.ViewParts{Authors: true, Tags: true})
 	check(err)
 	out.Links = [2]any{a, tg}
 	for _, id := range ids {
