@@ -43,7 +43,10 @@ func TestLinkCache(t *testing.T) {
 		t.Errorf("an older generation's read replaced the newer: %v", got[1])
 	}
 	links, _, err := c.Resolve(ctx, 2, map[int64]*LinkIDs{7: {Authors: []int64{2, 1}}, 8: {}}, ViewParts{Authors: true}, load,
-		func(context.Context, []int64) (map[int64]*Tag, error) { t.Error("tags loaded, not asked for"); return nil, nil })
+		func(context.Context, []int64) (map[int64]*Tag, error) {
+			t.Error("tags loaded, not asked for")
+			return nil, nil
+		})
 	if err != nil || len(links[7]) != 2 || links[7][0].ID != 2 || links[7][1].ID != 1 || links[8] == nil || len(links[8]) != 0 {
 		t.Errorf("resolve: %v, %v (want authors 2 then 1 for article 7, an empty list for 8)", links, err)
 	}
