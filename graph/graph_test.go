@@ -547,6 +547,50 @@ func TestRelatedOfAPage(t *testing.T) {
 	}
 }
 
+// TestNestedListsReadLinksTogether: the article lists under each tag of a
+// response come with their authors and tags, read for all the lists
+// together (one read a list before; the batches depend on how the
+// resolvers are scheduled, so the exact number is not fixed).
+func TestNestedListsReadLinksTogether(t *testing.T) {
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	store := &linkCounter{DB: db}
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true}))
+	t.Cleanup(srv.Close)
+	e := &env{t: t, db: db, srv: srv}
+	var data struct {
+		Tags struct {
+			Nodes []struct {
+				Slug     string
+				Articles struct {
+					Nodes []struct {
+						Slug    string
+						Authors []struct{ Name string }
+						Tags    []struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	e.ok(`{ tags(first: 50) { nodes { slug articles(first: 2) { nodes { slug authors { name } tags { name } } } } } }`, nil, &data)
+	lists := 0
+	for _, tag := range data.Tags.Nodes {
+		if len(tag.Articles.Nodes) > 0 {
+			lists++
+		}
+		for _, a := range tag.Articles.Nodes {
+			if len(a.Authors) == 0 || a.Authors[0].Name == "" || len(a.Tags) == 0 {
+				t.Errorf("%s: story %s without its authors or tags", tag.Slug, a.Slug)
+			}
+		}
+	}
+	if lists < 10 {
+		t.Fatalf("%d tags with stories, want at least 10", lists)
+	}
+	if calls := store.calls.Load(); calls >= int64(lists) {
+		t.Errorf("%d reads of links for %d lists: one a list", calls, lists)
+	}
+}
+
 func TestDateFilter(t *testing.T) {
 	e := newEnv(t)
 	var data struct{ Articles connection }

@@ -39,8 +39,10 @@ func findPage[T any](ctx context.Context, args news.PageArgs, find func(context.
 	return l.Items, cursors, pageInfo(l, cursor), nil
 }
 
-// articleConnection reads one page of articles matching f.
-func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter) (*model.ArticleConnection, error) {
+// articleConnection reads one page of articles matching f; nested says it
+// is a list under another object (an author's, a category's, a tag's), of
+// which a response may hold many.
+func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter, nested bool) (*model.ArticleConnection, error) {
 	var filter news.ArticleFilter
 	if f != nil {
 		filter = *f
@@ -58,12 +60,16 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if err != nil {
 		return nil, err
 	}
-	views, err := r.views(ctx, items, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
+	views := r.views
+	if nested {
+		views = r.batchedViews
+	}
+	list, err := views(ctx, items, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: views, PageInfo: pi, Filter: filter}
-	for i, v := range views {
+	c := &model.ArticleConnection{Edges: make([]*model.ArticleEdge, len(items)), Nodes: list, PageInfo: pi, Filter: filter}
+	for i, v := range list {
 		c.Edges[i] = &model.ArticleEdge{Cursor: cursors[i], Node: v}
 	}
 	return c, nil
@@ -75,6 +81,25 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 // resolves none of them article by article.
 func (r *Resolver) views(ctx context.Context, list []*news.Article, parts news.ViewParts) ([]*news.ArticleView, error) {
 	return news.LoadViews(ctx, r.reader(ctx), list, parts)
+}
+
+// batchedViews is views for a list that stands beside others like it in
+// one response (related stories, an author's or category's articles): the
+// authors and tags of all the lists are read together, through the
+// LinksByArticle loader, instead of once a list.
+func (r *Resolver) batchedViews(ctx context.Context, list []*news.Article, parts news.ViewParts) ([]*news.ArticleView, error) {
+	views, err := r.views(ctx, list, news.ViewParts{})
+	if err != nil || !parts.Authors && !parts.Tags {
+		return views, err
+	}
+	links, err := loader.For(ctx).LinksByArticle().LoadAll(ctx, articleIDs(list))
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range views {
+		v.Authors, v.Tags = links[i].Authors, links[i].Tags
+	}
+	return views, nil
 }
 
 // articleIDs returns the ids of a list of articles.

@@ -54,26 +54,12 @@ func (r *articleResolver) Related(ctx context.Context, obj *news.ArticleView, fi
 	if err != nil {
 		return nil, err
 	}
-	l := loader.For(ctx)
-	list, err := loader.Found(l.ArticleByID().LoadAll(ctx, ids))
+	list, err := loader.Found(loader.For(ctx).ArticleByID().LoadAll(ctx, ids))
 	if err != nil {
 		return nil, err
 	}
 	// A page may show many related lists: their links are read together.
-	views, err := r.views(ctx, list, news.ViewParts{})
-	if err != nil {
-		return nil, err
-	}
-	if parts := linkParts(ctx); parts.Authors || parts.Tags {
-		links, err := l.LinksByArticle().LoadAll(ctx, articleIDs(list))
-		if err != nil {
-			return nil, err
-		}
-		for i, v := range views {
-			v.Authors, v.Tags = links[i].Authors, links[i].Tags
-		}
-	}
-	return views, nil
+	return r.batchedViews(ctx, list, linkParts(ctx))
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -91,7 +77,7 @@ func (r *authorResolver) AvatarURL(ctx context.Context, obj *news.Author) (*stri
 
 // Articles is the resolver for the articles field.
 func (r *authorResolver) Articles(ctx context.Context, obj *news.Author, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Author = obj.Slug }))
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Author = obj.Slug }), true)
 }
 
 // Parent is the resolver for the parent field.
@@ -117,7 +103,7 @@ func (r *categoryResolver) Children(ctx context.Context, obj *news.Category) ([]
 
 // Articles is the resolver for the articles field.
 func (r *categoryResolver) Articles(ctx context.Context, obj *news.Category, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Category = obj.Slug }))
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Category = obj.Slug }), true)
 }
 
 // CreateArticle is the resolver for the createArticle field.
@@ -354,7 +340,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, filter)
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, filter, false)
 }
 
 // Categories is the resolver for the categories field.
@@ -490,7 +476,7 @@ func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.Se
 
 // Articles is the resolver for the articles field.
 func (r *tagResolver) Articles(ctx context.Context, obj *news.Tag, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Tag = obj.Slug }))
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Tag = obj.Slug }), true)
 }
 
 // ID is the resolver for the id field.
