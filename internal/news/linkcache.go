@@ -58,9 +58,7 @@ func resolveKind[T any](ctx context.Context, cache *idCache[T], gen uint64, link
 	kind func(*LinkIDs) []int64, load func(context.Context, []int64) (map[int64]*T, error)) (map[int64][]*T, error) {
 	var ids []int64
 	for _, l := range links {
-		if l != nil {
-			ids = append(ids, kind(l)...)
-		}
+		ids = append(ids, kind(l)...)
 	}
 	byID, err := cache.get(ctx, gen, ids, load)
 	if err != nil {
@@ -68,19 +66,18 @@ func resolveKind[T any](ctx context.Context, cache *idCache[T], gen uint64, link
 	}
 	out := make(map[int64][]*T, len(links))
 	for id, l := range links {
-		var ids []int64
-		if l != nil {
-			ids = kind(l)
-		}
-		out[id] = inOrder(ids, byID)
+		out[id] = inOrder(kind(l), byID)
 	}
 	return out, nil
 }
 
 // Remember keeps the link ids of articles read as of generation gen, so
-// that asking for their authors or tags next reads no ids.
+// that asking for their authors or tags next reads no ids. Ids already
+// kept for gen (a list read again) cost only the read lock.
 func (c *LinkCache) Remember(gen uint64, links map[int64]*LinkIDs) {
-	c.articles.put(gen, links)
+	if !c.articles.holds(gen, links) {
+		c.articles.put(gen, links)
+	}
 }
 
 // ArticleLinks is Resolve for the articles ids, whose link ids come from
@@ -155,21 +152,23 @@ func (c *idCache[T]) get(ctx context.Context, gen uint64, ids []int64, load func
 	return out, nil
 }
 
-// put keeps values read as of generation gen. Those already kept for it
-// (a list read again) cost only the read lock.
-func (c *idCache[T]) put(gen uint64, got map[int64]*T) {
+// holds reports whether every id of got is kept, current for gen.
+func (c *idCache[T]) holds(gen uint64, got map[int64]*T) bool {
 	c.mu.RLock()
-	known := c.gen == gen && c.byID != nil && time.Since(c.born) < linkCacheAge
+	defer c.mu.RUnlock()
+	if c.gen != gen || c.byID == nil || time.Since(c.born) >= linkCacheAge {
+		return false
+	}
 	for id := range got {
-		if !known {
-			break
+		if _, ok := c.byID[id]; !ok {
+			return false
 		}
-		_, known = c.byID[id]
 	}
-	c.mu.RUnlock()
-	if known {
-		return
-	}
+	return true
+}
+
+// put keeps values read as of generation gen.
+func (c *idCache[T]) put(gen uint64, got map[int64]*T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
