@@ -620,13 +620,8 @@ type floor struct {
 }
 
 func newFloor(ctx context.Context, path string) (*floor, error) {
-	p := url.Values{}
-	p.Set("mode", "ro")
-	p.Add("_pragma", "busy_timeout(10000)")
-	// The server's read settings (internal/sqlite).
-	p.Add("_pragma", "mmap_size(2147418112)")
-	p.Add("_pragma", "cache_size(-8000)")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+p.Encode())
+	// The server's read settings.
+	db, err := sql.Open("sqlite", sqlite.ReaderDSN(path))
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,26 @@ func dsn(path string, params url.Values) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params.Encode()
 }
 
+// ReaderDSN is how the store's readers open the database at path (the
+// load benchmark's floor reads the same way). Read-only connections see
+// committed WAL content and can never write by mistake. Reads come from a
+// memory map of the file as far as this SQLite build maps (2 GiB,
+// SQLITE_MAX_MMAP_SIZE): no copy, and the pages are the kernel's file
+// cache, shared by every connection. Each connection's own page cache
+// (8 MB) holds the pages beyond. With 256 MiB mapped and 16 MB caches the
+// caches held copies of the same hot pages: 163 MB of anonymous memory at
+// the peak of a load on 100,000 articles, 25 MB now (171 -> 100-111 MB at
+// 1,000,000), at the same speed.
+func ReaderDSN(path string) string {
+	p := url.Values{}
+	p.Set("mode", "ro")
+	p.Add("_pragma", "busy_timeout(10000)")
+	p.Add("_pragma", "temp_store(MEMORY)")
+	p.Add("_pragma", "mmap_size(2147418112)")
+	p.Add("_pragma", "cache_size(-8000)")
+	return dsn(path, p)
+}
+
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
@@ -102,22 +122,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	// Readers: read-only connections see committed WAL content and can never
-	// write by mistake.
-	rp := url.Values{}
-	rp.Set("mode", "ro")
-	rp.Add("_pragma", "busy_timeout(10000)")
-	rp.Add("_pragma", "temp_store(MEMORY)")
-	// Reads come from a memory map of the file as far as this SQLite build
-	// maps (2 GiB, SQLITE_MAX_MMAP_SIZE): no copy, and the pages are the
-	// kernel's file cache, shared by every connection. Each connection's
-	// own page cache (8 MB) holds the pages beyond. With 256 MiB mapped and
-	// 16 MB caches the caches held copies of the same hot pages: 163 MB of
-	// anonymous memory at the peak of a load on 100,000 articles, 25 MB
-	// now (171 -> 100-111 MB at 1,000,000), at the same speed.
-	rp.Add("_pragma", "mmap_size(2147418112)")
-	rp.Add("_pragma", "cache_size(-8000)")
-	r, err := sql.Open("sqlite", dsn(path, rp))
+	r, err := sql.Open("sqlite", ReaderDSN(path))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open readers: %w", err)
