@@ -16,13 +16,18 @@ func TestContentHTML(t *testing.T) {
 		`{{with .Cover}}<figure><img src="{{.URL}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>{{end}}` +
 			`{{if .Full}}{{.Body}}{{else}}<p>{{.Excerpt}}</p>{{end}}`))
 	tricky := []string{"", `Cầu Rào 1 "mới" <b>thông</b> & 'xe' 1+1`, `</figcaption><script>alert(1)</script>`, "a\tb\nc", "nul\x00byte"}
-	body := `<p>Thân bài <a href="https://x.example/?a=1&amp;b=2">liên kết</a></p>`
-	for _, text := range tricky {
+	// The second body shows one of the covers itself: the full item then
+	// leaves the cover out.
+	bodies := []string{`<p>Thân bài <a href="https://x.example/?a=1&amp;b=2">liên kết</a></p>`,
+		`<figure><img src="https://static.example/2025/trong-bai.jpg" alt=""></figure><p>Thân bài</p>`}
+	for i, text := range tricky {
+		body := bodies[i%len(bodies)]
 		for _, img := range []*news.Image{nil,
 			{URL: "https://static.example/2025/anh.jpg?w=800&h=600", Alt: text, Caption: text},
 			{URL: "https://static.example/2025/khác ảnh.jpg", Alt: "Ảnh", Caption: text},
 			{URL: `https://static.example/a"b'c(d)<e>%20.jpg#x`, Alt: text},
 			{URL: "https://static.example/anh.jpg?q=50%off&x=%2&y=a+b%7E", Alt: text},
+			{URL: "https://static.example/2025/trong-bai.jpg", Alt: text, Caption: text},
 		} {
 			for _, full := range []bool{false, true} {
 				v := &news.ArticleView{Article: &news.Article{Excerpt: text, BodyHTML: body, Cover: img}}
