@@ -64,7 +64,7 @@ func (p *params) filter() news.ArticleFilter {
 }
 
 func (p *params) fields() fieldSet {
-	fs, err := parseFields(p.q.Get("fields"), articleFields)
+	fs, err := parseFields(p.q.Get("fields"))
 	if err != nil {
 		p.fail(err)
 	}

@@ -53,11 +53,24 @@ type Article struct {
 	ReadingMinutes int         `json:"readingMinutes"`
 }
 
-// articleFields are the names ?fields= may pick.
-var articleFields = map[string]bool{
-	"id": true, "slug": true, "title": true, "excerpt": true, "bodyHtml": true, "bodyText": true,
-	"coverImage": true, "authors": true, "category": true, "tags": true, "status": true,
-	"publishedAt": true, "updatedAt": true, "wordCount": true, "readingMinutes": true,
+// articleFields are the names ?fields= may pick, each with how it puts
+// its value in a picked article.
+var articleFields = map[string]func(p *picked, a *Article){
+	"id":             func(p *picked, a *Article) { p.ID = &a.ID },
+	"slug":           func(p *picked, a *Article) { p.Slug = &a.Slug },
+	"title":          func(p *picked, a *Article) { p.Title = &a.Title },
+	"excerpt":        func(p *picked, a *Article) { p.Excerpt = &a.Excerpt },
+	"bodyHtml":       func(p *picked, a *Article) { p.BodyHTML = &a.BodyHTML },
+	"bodyText":       func(p *picked, a *Article) { p.BodyText = &a.BodyText },
+	"coverImage":     func(p *picked, a *Article) { p.CoverImage = &a.CoverImage },
+	"authors":        func(p *picked, a *Article) { p.Authors = &a.Authors },
+	"category":       func(p *picked, a *Article) { p.Category = &a.Category },
+	"tags":           func(p *picked, a *Article) { p.Tags = &a.Tags },
+	"status":         func(p *picked, a *Article) { p.Status = &a.Status },
+	"publishedAt":    func(p *picked, a *Article) { p.PublishedAt = &a.PublishedAt },
+	"updatedAt":      func(p *picked, a *Article) { p.UpdatedAt = &a.UpdatedAt },
+	"wordCount":      func(p *picked, a *Article) { p.WordCount = &a.WordCount },
+	"readingMinutes": func(p *picked, a *Article) { p.ReadingMinutes = &a.ReadingMinutes },
 }
 
 func avatar(a *news.Author) *string {
@@ -101,16 +114,16 @@ func articleOf(v *news.ArticleView, now time.Time, full bool) *Article {
 // fieldSet is a client's ?fields= choice; nil means the default shape.
 type fieldSet []string
 
-// parseFields reads ?fields=a,b,c against the names allowed. The id and
-// slug always come, so that a client can always tell items apart.
-func parseFields(raw string, allowed map[string]bool) (fieldSet, error) {
+// parseFields reads ?fields=a,b,c against articleFields. The id and slug
+// always come, so that a client can always tell items apart.
+func parseFields(raw string) (fieldSet, error) {
 	if raw == "" {
 		return nil, nil
 	}
 	out := fieldSet{"id", "slug"}
 	for _, f := range strings.Split(raw, ",") {
 		f = strings.TrimSpace(f)
-		if !allowed[f] {
+		if articleFields[f] == nil {
 			return nil, news.Invalid("fields", "unknown field %q", truncate(f, 40))
 		}
 		if !out.has(f) {
@@ -144,36 +157,9 @@ func (fs fieldSet) pick(a *Article) any {
 	if fs == nil {
 		return a
 	}
-	p := &picked{ID: &a.ID, Slug: &a.Slug}
+	p := &picked{}
 	for _, f := range fs {
-		switch f {
-		case "title":
-			p.Title = &a.Title
-		case "excerpt":
-			p.Excerpt = &a.Excerpt
-		case "bodyHtml":
-			p.BodyHTML = &a.BodyHTML
-		case "bodyText":
-			p.BodyText = &a.BodyText
-		case "coverImage":
-			p.CoverImage = &a.CoverImage
-		case "authors":
-			p.Authors = &a.Authors
-		case "category":
-			p.Category = &a.Category
-		case "tags":
-			p.Tags = &a.Tags
-		case "status":
-			p.Status = &a.Status
-		case "publishedAt":
-			p.PublishedAt = &a.PublishedAt
-		case "updatedAt":
-			p.UpdatedAt = &a.UpdatedAt
-		case "wordCount":
-			p.WordCount = &a.WordCount
-		case "readingMinutes":
-			p.ReadingMinutes = &a.ReadingMinutes
-		}
+		articleFields[f](p, a)
 	}
 	return p
 }
