@@ -1,5 +1,10 @@
 package news
 
+import (
+	"context"
+	"sync/atomic"
+)
+
 // CategoryTree is the category tree, indexed.
 type CategoryTree struct {
 	// Top are the top-level categories by position.
@@ -40,4 +45,31 @@ func (c *CategoryTree) Children(id int64) []*Category {
 		return ch
 	}
 	return []*Category{}
+}
+
+// CategoryCache keeps a store's categories, list and tree, for one store
+// generation: the tree is small and read by nearly every page (callers
+// must not change what they get).
+type CategoryCache struct{ p atomic.Pointer[categoriesOf] }
+
+// categoriesOf is the categories as of a generation.
+type categoriesOf struct {
+	gen  uint64
+	list []*Category
+	tree *CategoryTree
+}
+
+// Get returns the categories as of generation gen (read before the load,
+// so that a write during it moves gen on), read with load unless kept.
+func (c *CategoryCache) Get(ctx context.Context, gen uint64, load func(context.Context) ([]*Category, error)) ([]*Category, *CategoryTree, error) {
+	if k := c.p.Load(); k != nil && k.gen == gen {
+		return k.list, k.tree, nil
+	}
+	list, err := load(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	k := &categoriesOf{gen: gen, list: list, tree: NewCategoryTree(list)}
+	c.p.Store(k)
+	return k.list, k.tree, nil
 }

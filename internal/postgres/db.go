@@ -57,7 +57,7 @@ type DB struct {
 	// gen moves on every write committed by any replica: this process's own
 	// at once, the others' when their notification arrives (see listen).
 	gen  atomic.Uint64
-	cats atomic.Pointer[categoryCache]
+	cats news.CategoryCache
 	// links are the authors and tags read in a generation, by id.
 	links news.LinkCache
 

@@ -94,44 +94,22 @@ func (r reader) LinksOfArticles(ctx context.Context, ids []int64, parts news.Vie
 	return r.db.links.ArticleLinks(ctx, r.db.gen.Load(), ids, parts, r.linkIDs, r.loadAuthors, r.loadTags)
 }
 
-// categoryCache is the categories as of a generation.
-type categoryCache struct {
-	gen  uint64
-	list []*news.Category
-	tree *news.CategoryTree
-}
-
-// Categories implements news.Reader, kept in memory, list and index, for
-// as long as no replica writes (callers must not change what they get).
+// Categories implements news.Reader, kept per generation.
 func (r reader) Categories(ctx context.Context) ([]*news.Category, error) {
-	c, err := r.categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.list, nil
+	list, _, err := r.categories(ctx)
+	return list, err
 }
 
 // CategoryTree implements news.Reader.
 func (r reader) CategoryTree(ctx context.Context) (*news.CategoryTree, error) {
-	c, err := r.categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.tree, nil
+	_, tree, err := r.categories(ctx)
+	return tree, err
 }
 
-func (r reader) categories(ctx context.Context) (*categoryCache, error) {
-	gen := r.db.gen.Load()
-	if c := r.db.cats.Load(); c != nil && c.gen == gen {
-		return c, nil
-	}
-	list, err := collect(ctx, r.cached(), r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
-	if err != nil {
-		return nil, err
-	}
-	c := &categoryCache{gen: gen, list: list, tree: news.NewCategoryTree(list)}
-	r.db.cats.Store(c)
-	return c, nil
+func (r reader) categories(ctx context.Context) ([]*news.Category, *news.CategoryTree, error) {
+	return r.db.cats.Get(ctx, r.db.gen.Load(), func(ctx context.Context) ([]*news.Category, error) {
+		return collect(ctx, r.cached(), r.db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	})
 }
 
 // AuthorBySlug implements news.Reader.

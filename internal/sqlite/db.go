@@ -48,7 +48,7 @@ type DB struct {
 	// answered are good while it stands still.
 	gen atomic.Uint64
 	// cats is the category list of a generation.
-	cats atomic.Pointer[categoryCache]
+	cats news.CategoryCache
 	// links are the authors and tags read in a generation, by id.
 	links news.LinkCache
 }

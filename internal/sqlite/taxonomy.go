@@ -107,45 +107,22 @@ func (db *DB) LinksOfArticles(ctx context.Context, ids []int64, parts news.ViewP
 	return db.links.ArticleLinks(ctx, db.gen.Load(), ids, parts, db.linkIDs, db.loadAuthors, db.loadTags)
 }
 
-// Categories implements news.Reader. The tree is small and read by nearly
-// every page, so it is kept in memory, list and index, for as long as no
-// write happens (callers must not change what they get).
+// Categories implements news.Reader, kept per generation.
 func (db *DB) Categories(ctx context.Context) ([]*news.Category, error) {
-	c, err := db.categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.list, nil
+	list, _, err := db.categories(ctx)
+	return list, err
 }
 
 // CategoryTree implements news.Reader.
 func (db *DB) CategoryTree(ctx context.Context) (*news.CategoryTree, error) {
-	c, err := db.categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.tree, nil
+	_, tree, err := db.categories(ctx)
+	return tree, err
 }
 
-func (db *DB) categories(ctx context.Context) (*categoryCache, error) {
-	gen := db.gen.Load() // before the read: a write during it moves gen on
-	if c := db.cats.Load(); c != nil && c.gen == gen {
-		return c, nil
-	}
-	list, err := collect(ctx, db, db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
-	if err != nil {
-		return nil, err
-	}
-	c := &categoryCache{gen: gen, list: list, tree: news.NewCategoryTree(list)}
-	db.cats.Store(c)
-	return c, nil
-}
-
-// categoryCache is the categories as of a generation.
-type categoryCache struct {
-	gen  uint64
-	list []*news.Category
-	tree *news.CategoryTree
+func (db *DB) categories(ctx context.Context) ([]*news.Category, *news.CategoryTree, error) {
+	return db.cats.Get(ctx, db.gen.Load(), func(ctx context.Context) ([]*news.Category, error) {
+		return collect(ctx, db, db.scanCategory, `SELECT `+categoryCols+` FROM categories c ORDER BY c.position, c.id`)
+	})
 }
 
 // AuthorBySlug implements news.Reader.
