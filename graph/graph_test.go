@@ -489,6 +489,16 @@ func TestArticleReadsWhatIsAsked(t *testing.T) {
 	}
 }
 
+// newCountingEnv serves the demo through a store that counts its
+// LinksOfArticles calls.
+func newCountingEnv(t *testing.T) (*env, *linkCounter) {
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	store := &linkCounter{DB: db}
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true}))
+	t.Cleanup(srv.Close)
+	return &env{t: t, db: db, srv: srv}, store
+}
+
 // linkCounter is a store that counts LinksOfArticles calls.
 type linkCounter struct {
 	*sqlite.DB
@@ -505,11 +515,7 @@ func (c *linkCounter) LinksOfArticles(ctx context.Context, ids []int64, parts ne
 // than lists (the batches depend on how the resolvers are scheduled, so the
 // exact number is not fixed).
 func TestRelatedOfAPage(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	store := &linkCounter{DB: db}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true}))
-	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, srv: srv}
+	e, store := newCountingEnv(t)
 	var data struct {
 		Articles struct {
 			Nodes []struct {
@@ -552,11 +558,7 @@ func TestRelatedOfAPage(t *testing.T) {
 // together (one read a list before; the batches depend on how the
 // resolvers are scheduled, so the exact number is not fixed).
 func TestNestedListsReadLinksTogether(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	store := &linkCounter{DB: db}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true}))
-	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, srv: srv}
+	e, store := newCountingEnv(t)
 	var data struct {
 		Tags struct {
 			Nodes []struct {
