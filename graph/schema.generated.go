@@ -7207,14 +7207,14 @@ func (ec *executionContext) marshalNArticleRevision2ᚖgithubᚗcomᚋnewsdesk�
 }
 
 func (ec *executionContext) unmarshalNArticleStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleStatus(ctx context.Context, v any) (news.ArticleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.ArticleStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNArticleStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleStatus(ctx context.Context, sel ast.SelectionSet, v news.ArticleStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ArticleStatus!")
 	}
@@ -7357,14 +7357,14 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 }
 
 func (ec *executionContext) unmarshalNDeliveryStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐDeliveryStatus(ctx context.Context, v any) (news.DeliveryStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.DeliveryStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDeliveryStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v news.DeliveryStatus) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DeliveryStatus!")
 	}
@@ -7570,7 +7570,7 @@ func (ec *executionContext) unmarshalOArticleFilter2ᚖgithubᚗcomᚋnewsdesk�
 }
 
 func (ec *executionContext) unmarshalOArticleStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleStatus(ctx context.Context, v any) (news.ArticleStatus, error) {
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.ArticleStatus(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -7578,7 +7578,7 @@ func (ec *executionContext) unmarshalOArticleStatus2githubᚗcomᚋnewsdeskᚋne
 func (ec *executionContext) marshalOArticleStatus2githubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleStatus(ctx context.Context, sel ast.SelectionSet, v news.ArticleStatus) graphql.Marshaler {
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(string(v))
+	res := model.MarshalString(string(v))
 	return res
 }
 
@@ -7645,7 +7645,7 @@ func (ec *executionContext) unmarshalOMostReadPeriod2ᚖgithubᚗcomᚋnewsdesk�
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.Period(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -7656,7 +7656,7 @@ func (ec *executionContext) marshalOMostReadPeriod2ᚖgithubᚗcomᚋnewsdeskᚋ
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(string(*v))
+	res := model.MarshalString(string(*v))
 	return res
 }
 
@@ -7671,7 +7671,7 @@ func (ec *executionContext) unmarshalOSearchOrder2ᚖgithubᚗcomᚋnewsdeskᚋn
 	if v == nil {
 		return nil, nil
 	}
-	tmp, err := graphql.UnmarshalString(v)
+	tmp, err := model.UnmarshalString(v)
 	res := news.SearchOrder(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -7682,7 +7682,7 @@ func (ec *executionContext) marshalOSearchOrder2ᚖgithubᚗcomᚋnewsdeskᚋnew
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(string(*v))
+	res := model.MarshalString(string(*v))
 	return res
 }
 

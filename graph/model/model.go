@@ -4,7 +4,6 @@ package model
 
 import (
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -40,7 +39,7 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 		return graphql.Null
 	}
 	return graphql.WriterFunc(func(w io.Writer) {
-		io.WriteString(w, strconv.Quote(t.Format(time.RFC3339Nano)))
+		writeAppended(w, func(dst []byte) []byte { return appendDateTime(dst, t) })
 	})
 }
 
