@@ -216,7 +216,7 @@ func New(cfg Config) *Server {
 	}
 	mux.HandleFunc("/", rest.NotFound)
 
-	var h http.Handler = mux
+	var h http.Handler = noteRoute(mux)
 	if s.cache != nil {
 		h = s.cache.Middleware(h)
 	}
@@ -228,7 +228,9 @@ func New(cfg Config) *Server {
 	// Caching sees the final answer, 401s and 429s included; any request
 	// with a key is answered privately.
 	h = httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
-		return r.Header.Get("Authorization") != "" || r.URL.Query().Has("key")
+		// The query is parsed only when it may hold a key.
+		return r.Header.Get("Authorization") != "" ||
+			strings.Contains(r.URL.RawQuery, "key") && r.URL.Query().Has("key")
 	}}, h)
 	h = withDeadline(cfg.RequestTimeout, h)
 	h = limitBody(cfg.MaxBodyBytes, h)
@@ -486,6 +488,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // requestInfo is what inner layers tell the access log about a request.
 type requestInfo struct {
 	keyID int64
+	route string
 }
 
 type requestInfoKey struct{}
@@ -502,6 +505,19 @@ func notePrincipal(next http.Handler) http.Handler {
 	})
 }
 
+// noteRoute tells the access log the pattern that served the request. A
+// ServeMux sets it on the request it is given, and the REST API's and the
+// feeds' own muxes are given that same request, so it ends up the
+// innermost pattern: what route would find by matching again.
+func noteRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+			info.route = r.Pattern
+		}
+	})
+}
+
 // accessLog writes one structured line per request (with the key's id,
 // never a secret) and records it in the metrics under its route.
 func (s *Server) accessLog(route func(*http.Request) string, next http.Handler) http.Handler {
@@ -511,7 +527,12 @@ func (s *Server) accessLog(route func(*http.Request) string, next http.Handler) 
 		info := &requestInfo{}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
 		d := time.Since(start)
-		s.metrics.Request(route(r), r.Method, sw.status, d)
+		if info.route == "" {
+			// Answered before the routes (from the response cache, or
+			// refused): found by matching.
+			info.route = route(r)
+		}
+		s.metrics.Request(info.route, r.Method, sw.status, d)
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
