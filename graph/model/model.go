@@ -39,7 +39,7 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 		return graphql.Null
 	}
 	return graphql.WriterFunc(func(w io.Writer) {
-		writeAppended(w, func(dst []byte) []byte { return appendDateTime(dst, t) })
+		writeAppended(w, len(time.RFC3339Nano)+2, func(dst []byte) []byte { return appendDateTime(dst, t) })
 	})
 }
 

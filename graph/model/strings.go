@@ -17,7 +17,7 @@ import (
 // UTF-8 sequence is, so a scan of bytes finds them all.
 func MarshalString(s string) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		writeAppended(w, func(dst []byte) []byte { return AppendString(dst, s) })
+		writeAppended(w, len(s)+2, func(dst []byte) []byte { return AppendString(dst, s) })
 	})
 }
 
@@ -48,15 +48,17 @@ func AppendString(dst []byte, s string) []byte {
 	return append(append(dst, s[start:]...), '"')
 }
 
-// writeAppended writes what app appends: straight into the spare room of
-// the executor's buffer (gqlgen marshals the answer into a bytes.Buffer),
-// or through a new slice for any other writer.
-func writeAppended(w io.Writer, app func([]byte) []byte) {
+// writeAppended writes what app appends (about n bytes): straight into
+// the spare room of the executor's buffer (gqlgen marshals the answer
+// into a bytes.Buffer), made room for first so that append does not copy
+// it to a new slice, or through a new slice for any other writer.
+func writeAppended(w io.Writer, n int, app func([]byte) []byte) {
 	if b, ok := w.(*bytes.Buffer); ok {
+		b.Grow(n)
 		b.Write(app(b.AvailableBuffer()))
 		return
 	}
-	w.Write(app(nil))
+	w.Write(app(make([]byte, 0, n)))
 }
 
 // appendDateTime appends t as a quoted RFC 3339 string.
