@@ -69,7 +69,7 @@ func dsn(path string, params url.Values) string {
 // hot pages: 163 MB of anonymous memory at the peak of a load on 100,000
 // articles, 25 MB with 8 MB caches. At 1,000,000 articles (7.5 GB, most of
 // it beyond the map) 8 MB caches still made 118-133 MB at the peak; 2 MB
-// caches make 73 MB, at the same speed (search a little faster).
+// caches make 61-84 MB, at the same speed (search a little faster).
 func ReaderDSN(path string) string {
 	p := url.Values{}
 	p.Set("mode", "ro")
