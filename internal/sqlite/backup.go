@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,9 +77,7 @@ func checkFile(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	p := url.Values{}
-	p.Add("_pragma", "busy_timeout(10000)")
-	conn, err := sql.Open("sqlite", dsn(path, p))
+	conn, err := sql.Open("sqlite", dsn(path, nil, "busy_timeout(10000)"))
 	if err != nil {
 		return err
 	}

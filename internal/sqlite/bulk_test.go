@@ -33,3 +33,31 @@ func TestBulkLoadRestoresWriter(t *testing.T) {
 			mode, synchronous, cacheSize, triggers)
 	}
 }
+
+// TestReaderSettings checks that the readers open as ReaderDSN says:
+// read-only, the file mapped, a small page cache of their own.
+func TestReaderSettings(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "readers.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cacheSize, mmapSize, busy int
+	for pragma, v := range map[string]*int{"cache_size": &cacheSize, "mmap_size": &mmapSize, "busy_timeout": &busy} {
+		if err := conn.QueryRowContext(ctx, `PRAGMA `+pragma).Scan(v); err != nil {
+			t.Fatal(pragma, err)
+		}
+	}
+	if cacheSize != -2000 || mmapSize != 2147418112 || busy != 10000 {
+		t.Errorf("reader cache %d, mmap %d, busy timeout %d; want -2000, 2147418112, 10000", cacheSize, mmapSize, busy)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE written (x)`); err == nil {
+		t.Error("a reader wrote")
+	}
+}
