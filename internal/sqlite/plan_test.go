@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,18 +128,27 @@ func TestKeyBoundsFold(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	before := now.Add(-time.Hour)
+	before, after := now.Add(-time.Hour), now.AddDate(0, -1, 0)
 	cursor := news.Cursor{Time: now.Add(-2 * time.Hour).UnixMilli(), ID: 10}
+	newer := news.Cursor{Time: now.Add(-30 * time.Minute).UnixMilli(), ID: 10}
+	older := news.Cursor{Time: after.Add(-time.Hour).UnixMilli(), ID: 10}
+	// Bounds are added in a fixed order (visibility, dates, cursor): the
+	// cases where a later one is the looser catch a fold that keeps the
+	// last instead of the tighter.
 	for _, c := range []struct {
 		name        string
 		f           news.ArticleFilter
 		p           news.Page
 		upper       int64 // the key of the one upper bound
 		lowerBounds int
+		lower       int64 // the key of the lower bound, if any
 	}{
-		{"public", news.ArticleFilter{}, news.Page{Limit: 20}, now.UnixMilli(), 0},
-		{"dated", news.ArticleFilter{PublishedBefore: before, PublishedAfter: now.AddDate(0, -1, 0)}, news.Page{Limit: 20}, before.UnixMilli(), 1},
-		{"dated, deeper cursor", news.ArticleFilter{PublishedBefore: before, Category: "thoi-su"}, news.Page{Limit: 20, After: &cursor}, cursor.Time, 0},
+		{"public", news.ArticleFilter{}, news.Page{Limit: 20}, now.UnixMilli(), 0, 0},
+		{"dated", news.ArticleFilter{PublishedBefore: before, PublishedAfter: after}, news.Page{Limit: 20}, before.UnixMilli(), 1, after.UnixMilli()},
+		{"dated, deeper cursor", news.ArticleFilter{PublishedBefore: before, Category: "thoi-su"}, news.Page{Limit: 20, After: &cursor}, cursor.Time, 0, 0},
+		{"before a future date", news.ArticleFilter{PublishedBefore: now.Add(time.Hour)}, news.Page{Limit: 20}, now.UnixMilli(), 0, 0},
+		{"dated, cursor newer than the date", news.ArticleFilter{PublishedBefore: before}, news.Page{Limit: 20, After: &newer}, before.UnixMilli(), 0, 0},
+		{"dated, backwards from a cursor older than the date", news.ArticleFilter{PublishedAfter: after}, news.Page{Limit: 20, Before: &older}, now.UnixMilli(), 1, after.UnixMilli()},
 	} {
 		q, args, err := db.listQuery(c.f, c.p, false)
 		if err != nil {
@@ -150,14 +160,11 @@ func TestKeyBoundsFold(t *testing.T) {
 		if n := strings.Count(q, ") > (?, ?)"); n != c.lowerBounds {
 			t.Errorf("%s: %d lower bounds, want %d: %s", c.name, n, c.lowerBounds, q)
 		}
-		found := false
-		for _, a := range args {
-			if a == c.upper {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.Contains(args, any(c.upper)) {
 			t.Errorf("%s: the upper bound %d is not among the arguments %v", c.name, c.upper, args)
+		}
+		if c.lowerBounds > 0 && !slices.Contains(args, any(c.lower)) {
+			t.Errorf("%s: the lower bound %d is not among the arguments %v", c.name, c.lower, args)
 		}
 	}
 }
