@@ -3,8 +3,9 @@
 // fetched in one query per kind, whatever the page size
 // (github.com/vikstrous/dataloadgen). An article's own authors and tags
 // come with it, read for a whole list at once (graph's views), and the
-// category tree from the store, which keeps it per generation. Loaders live for one request only, so they never
-// serve stale data across requests.
+// category tree from the store, which keeps it per generation. Loaders
+// live for one request only, so they never serve stale data across
+// requests.
 package loader
 
 import (
@@ -39,23 +40,23 @@ func New(store news.Reader) *Loaders { return &Loaders{store: store} }
 
 // ArticleByID loads articles by id.
 func (l *Loaders) ArticleByID() *dataloadgen.Loader[int64, *news.Article] {
-	return l.articleByID.get(l.store.ArticlesByID)
+	return l.articleByID.get(func() fetch[int64, *news.Article] { return l.store.ArticlesByID })
 }
 
 // AuthorByID loads authors by id.
 func (l *Loaders) AuthorByID() *dataloadgen.Loader[int64, *news.Author] {
-	return l.authorByID.get(l.store.AuthorsByID)
+	return l.authorByID.get(func() fetch[int64, *news.Author] { return l.store.AuthorsByID })
 }
 
 // TagByID loads tags by id.
 func (l *Loaders) TagByID() *dataloadgen.Loader[int64, *news.Tag] {
-	return l.tagByID.get(l.store.TagsByID)
+	return l.tagByID.get(func() fetch[int64, *news.Tag] { return l.store.TagsByID })
 }
 
 // LinksByArticle gathers the authors and tags of articles shown under
 // several parents (the related lists of a page) into one read.
 func (l *Loaders) LinksByArticle() *dataloadgen.Loader[int64, Links] {
-	return l.linksByArticle.get(l.links)
+	return l.linksByArticle.get(func() fetch[int64, Links] { return l.links })
 }
 
 func (l *Loaders) links(ctx context.Context, ids []int64) (map[int64]Links, error) {
@@ -70,14 +71,20 @@ func (l *Loaders) links(ctx context.Context, ids []int64) (map[int64]Links, erro
 	return out, nil
 }
 
+// fetch reads a batch of keys.
+type fetch[K comparable, V any] func(context.Context, []K) (map[K]V, error)
+
 // lazy is a loader made on first use.
 type lazy[K comparable, V any] struct {
 	once   sync.Once
 	loader *dataloadgen.Loader[K, V]
 }
 
-func (z *lazy[K, V]) get(fetch func(context.Context, []K) (map[K]V, error)) *dataloadgen.Loader[K, V] {
-	z.once.Do(func() { z.loader = dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(wait)) })
+// get returns the loader, made with what fetcher returns the first time.
+// fetcher is asked only then: a method value made on every call would
+// cost an allocation each time a resolver reaches for the loader.
+func (z *lazy[K, V]) get(fetcher func() fetch[K, V]) *dataloadgen.Loader[K, V] {
+	z.once.Do(func() { z.loader = dataloadgen.NewMappedLoader(fetcher(), dataloadgen.WithWait(wait)) })
 	return z.loader
 }
 
