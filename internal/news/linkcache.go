@@ -82,11 +82,14 @@ func (c *LinkCache) Remember(gen uint64, links map[int64]*LinkIDs) {
 
 // ArticleLinks is Resolve for the articles ids, whose link ids come from
 // the cache, those not kept read with loadIDs (both kinds, an entry for
-// every id).
+// every id). Nothing is read when parts asks for neither kind.
 func (c *LinkCache) ArticleLinks(ctx context.Context, gen uint64, ids []int64, parts ViewParts,
 	loadIDs func(context.Context, []int64) (map[int64]*LinkIDs, error),
 	loadAuthors func(context.Context, []int64) (map[int64]*Author, error),
 	loadTags func(context.Context, []int64) (map[int64]*Tag, error)) (map[int64][]*Author, map[int64][]*Tag, error) {
+	if !parts.Authors && !parts.Tags {
+		return nil, nil, nil
+	}
 	links, err := c.articles.get(ctx, gen, ids, loadIDs)
 	if err != nil {
 		return nil, nil, err

@@ -77,6 +77,11 @@ func TestLinkCacheArticleLinks(t *testing.T) {
 		t.Error("tags loaded, not asked for")
 		return nil, nil
 	}
+	// Neither kind asked: nothing read, not even the link ids.
+	if authors, tags, err := c.ArticleLinks(ctx, 1, []int64{10, 11}, ViewParts{}, loadIDs, loadAuthors, loadTags); err != nil ||
+		len(idReads) != 0 || authors != nil || tags != nil {
+		t.Fatalf("no parts: read %v, authors %v, tags %v, err %v (want nothing)", idReads, authors, tags, err)
+	}
 	c.Remember(1, map[int64]*LinkIDs{10: {Authors: []int64{1}}, 11: {Authors: []int64{2, 1}}})
 	authors, tags, err := c.ArticleLinks(ctx, 1, []int64{10, 11}, ViewParts{Authors: true}, loadIDs, loadAuthors, loadTags)
 	if err != nil || len(idReads) != 0 || tags != nil {
