@@ -52,7 +52,7 @@ func LoadViews(ctx context.Context, r Reader, list []*Article, parts ViewParts) 
 	}
 	var authors map[int64][]*Author
 	var tags map[int64][]*Tag
-	if len(list) > 0 {
+	if len(list) > 0 && (parts.Authors || parts.Tags) {
 		ids := make([]int64, len(list))
 		for i, a := range list {
 			ids[i] = a.ID
