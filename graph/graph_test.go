@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -499,15 +501,44 @@ func newCountingEnv(t *testing.T) (*env, *linkCounter) {
 	return &env{t: t, db: db, srv: srv}, store
 }
 
-// linkCounter is a store that counts LinksOfArticles calls.
+// linkCounter is a store that counts LinksOfArticles calls and keeps the
+// parts each asked for.
 type linkCounter struct {
 	*sqlite.DB
 	calls atomic.Int64
+	mu    sync.Mutex
+	parts []news.ViewParts
 }
 
 func (c *linkCounter) LinksOfArticles(ctx context.Context, ids []int64, parts news.ViewParts) (map[int64][]*news.Author, map[int64][]*news.Tag, error) {
 	c.calls.Add(1)
+	c.mu.Lock()
+	c.parts = append(c.parts, parts)
+	c.mu.Unlock()
 	return c.DB.LinksOfArticles(ctx, ids, parts)
+}
+
+// TestListAloneReadsItsLinks: a nested list alone in its response (one
+// category's stories) reads the links it shows itself, in one read, not
+// through the loader that gathers many lists (which waits for them and
+// reads both kinds).
+func TestListAloneReadsItsLinks(t *testing.T) {
+	e, store := newCountingEnv(t)
+	var data struct {
+		Category struct {
+			Articles struct {
+				Nodes []struct{ Authors []struct{ Name string } }
+			}
+		}
+	}
+	e.ok(`{ category(slug: "du-lich") { articles(first: 5) { nodes { authors { name } } } } }`, nil, &data)
+	if n := len(data.Category.Articles.Nodes); n == 0 || len(data.Category.Articles.Nodes[0].Authors) == 0 {
+		t.Fatalf("stories %d, without their authors: %+v", n, data)
+	}
+	want := []news.ViewParts{{Authors: true}}
+	if !reflect.DeepEqual(store.parts, want) {
+		t.Errorf("link reads %+v, want %+v", store.parts, want)
+	}
 }
 
 // TestRelatedOfAPage: the related lists of a page's articles come with

@@ -39,10 +39,8 @@ func findPage[T any](ctx context.Context, args news.PageArgs, find func(context.
 	return l.Items, cursors, pageInfo(l, cursor), nil
 }
 
-// articleConnection reads one page of articles matching f; nested says it
-// is a list under another object (an author's, a category's, a tag's), of
-// which a response may hold many.
-func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter, nested bool) (*model.ArticleConnection, error) {
+// articleConnection reads one page of articles matching f.
+func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f *news.ArticleFilter) (*model.ArticleConnection, error) {
 	var filter news.ArticleFilter
 	if f != nil {
 		filter = *f
@@ -60,11 +58,7 @@ func (r *Resolver) articleConnection(ctx context.Context, args news.PageArgs, f 
 	if err != nil {
 		return nil, err
 	}
-	views := r.views
-	if nested {
-		views = r.batchedViews
-	}
-	list, err := views(ctx, items, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
+	list, err := r.batchedViews(ctx, items, news.ViewParts{Authors: fields["authors"], Tags: fields["tags"]})
 	if err != nil {
 		return nil, err
 	}
@@ -83,11 +77,16 @@ func (r *Resolver) views(ctx context.Context, list []*news.Article, parts news.V
 	return news.LoadViews(ctx, r.reader(ctx), list, parts)
 }
 
-// batchedViews is views for a list that stands beside others like it in
-// one response (related stories, an author's or category's articles): the
-// authors and tags of all the lists are read together, through the
-// LinksByArticle loader, instead of once a list.
+// batchedViews is views for a list that may stand beside others like it
+// in one response (related stories, an author's or category's articles).
+// Under an element of another list, there is one such list per element,
+// and the authors and tags of all of them are read together, through the
+// LinksByArticle loader, instead of once a list; a list alone in its
+// response reads them itself, without the loader's wait.
 func (r *Resolver) batchedViews(ctx context.Context, list []*news.Article, parts news.ViewParts) ([]*news.ArticleView, error) {
+	if !underList(ctx) {
+		return r.views(ctx, list, parts)
+	}
 	views, err := r.views(ctx, list, news.ViewParts{})
 	if err != nil || !parts.Authors && !parts.Tags {
 		return views, err
@@ -100,6 +99,17 @@ func (r *Resolver) batchedViews(ctx context.Context, list []*news.Article, parts
 		v.Authors, v.Tags = links[i].Authors, links[i].Tags
 	}
 	return views, nil
+}
+
+// underList reports whether the field being resolved lies under an element
+// of a list, and so may be resolved once for each of its elements.
+func underList(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // articleIDs returns the ids of a list of articles.

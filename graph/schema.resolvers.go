@@ -77,7 +77,7 @@ func (r *authorResolver) AvatarURL(ctx context.Context, obj *news.Author) (*stri
 
 // Articles is the resolver for the articles field.
 func (r *authorResolver) Articles(ctx context.Context, obj *news.Author, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Author = obj.Slug }), true)
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Author = obj.Slug }))
 }
 
 // Parent is the resolver for the parent field.
@@ -103,7 +103,7 @@ func (r *categoryResolver) Children(ctx context.Context, obj *news.Category) ([]
 
 // Articles is the resolver for the articles field.
 func (r *categoryResolver) Articles(ctx context.Context, obj *news.Category, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Category = obj.Slug }), true)
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Category = obj.Slug }))
 }
 
 // CreateArticle is the resolver for the createArticle field.
@@ -340,7 +340,7 @@ func (r *queryResolver) Article(ctx context.Context, slug *string, id *string) (
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, filter, false)
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, filter)
 }
 
 // Categories is the resolver for the categories field.
@@ -476,7 +476,7 @@ func (r *searchConnectionResolver) TotalCount(ctx context.Context, obj *model.Se
 
 // Articles is the resolver for the articles field.
 func (r *tagResolver) Articles(ctx context.Context, obj *news.Tag, first *int, after *string, last *int, before *string, filter *news.ArticleFilter) (*model.ArticleConnection, error) {
-	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Tag = obj.Slug }), true)
+	return r.articleConnection(ctx, news.PageArgs{First: first, After: after, Last: last, Before: before}, within(filter, func(f *news.ArticleFilter) { f.Tag = obj.Slug }))
 }
 
 // ID is the resolver for the id field.
