@@ -624,6 +624,22 @@ func TestNestedListsReadLinksTogether(t *testing.T) {
 	}
 }
 
+// TestNestedListsReadTheLinksAsked: lists read together read only the
+// kind of link the query shows.
+func TestNestedListsReadTheLinksAsked(t *testing.T) {
+	e, store := newCountingEnv(t)
+	e.ok(`{ tags(first: 50) { nodes { articles(first: 2) { nodes { authors { name } } } } } }`, nil, nil)
+	if len(store.parts) == 0 {
+		t.Fatal("no links read")
+	}
+	for _, p := range store.parts {
+		if p != (news.ViewParts{Authors: true}) {
+			t.Errorf("link reads %+v, want authors only", store.parts)
+			break
+		}
+	}
+}
+
 func TestDateFilter(t *testing.T) {
 	e := newEnv(t)
 	var data struct{ Articles connection }

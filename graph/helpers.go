@@ -91,7 +91,11 @@ func (r *Resolver) batchedViews(ctx context.Context, list []*news.Article, parts
 	if err != nil || !parts.Authors && !parts.Tags {
 		return views, err
 	}
-	links, err := loader.For(ctx).LinksByArticle().LoadAll(ctx, articleIDs(list))
+	keys := make([]loader.LinkKey, len(list))
+	for i, a := range list {
+		keys[i] = loader.LinkKey{ID: a.ID, Parts: parts}
+	}
+	links, err := loader.For(ctx).LinksByArticle().LoadAll(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -110,15 +114,6 @@ func underList(ctx context.Context) bool {
 		}
 	}
 	return false
-}
-
-// articleIDs returns the ids of a list of articles.
-func articleIDs(list []*news.Article) []int64 {
-	ids := make([]int64, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
-	}
-	return ids
 }
 
 // view is views of one article; nil stays nil.

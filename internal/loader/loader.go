@@ -32,7 +32,7 @@ type Loaders struct {
 	articleByID    lazy[int64, *news.Article]
 	authorByID     lazy[int64, *news.Author]
 	tagByID        lazy[int64, *news.Tag]
-	linksByArticle lazy[int64, Links]
+	linksByArticle lazy[LinkKey, Links]
 }
 
 // New returns fresh loaders over store.
@@ -54,19 +54,32 @@ func (l *Loaders) TagByID() *dataloadgen.Loader[int64, *news.Tag] {
 }
 
 // LinksByArticle gathers the authors and tags of articles shown under
-// several parents (the related lists of a page) into one read.
-func (l *Loaders) LinksByArticle() *dataloadgen.Loader[int64, Links] {
-	return l.linksByArticle.get(func() fetch[int64, Links] { return l.links })
+// several parents (the related lists of a page) into one read for each set
+// of parts asked.
+func (l *Loaders) LinksByArticle() *dataloadgen.Loader[LinkKey, Links] {
+	return l.linksByArticle.get(func() fetch[LinkKey, Links] { return l.links })
 }
 
-func (l *Loaders) links(ctx context.Context, ids []int64) (map[int64]Links, error) {
-	authors, tags, err := l.store.LinksOfArticles(ctx, ids, news.ViewParts{Authors: true, Tags: true})
-	if err != nil {
-		return nil, err
+// LinkKey asks for the links of article ID that Parts names.
+type LinkKey struct {
+	ID    int64
+	Parts news.ViewParts
+}
+
+func (l *Loaders) links(ctx context.Context, keys []LinkKey) (map[LinkKey]Links, error) {
+	ids := map[news.ViewParts][]int64{} // a query's lists ask the same parts: one read
+	for _, k := range keys {
+		ids[k.Parts] = append(ids[k.Parts], k.ID)
 	}
-	out := make(map[int64]Links, len(ids))
-	for _, id := range ids {
-		out[id] = Links{Authors: authors[id], Tags: tags[id]}
+	out := make(map[LinkKey]Links, len(keys))
+	for parts, ids := range ids {
+		authors, tags, err := l.store.LinksOfArticles(ctx, ids, parts)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[LinkKey{id, parts}] = Links{Authors: authors[id], Tags: tags[id]}
+		}
 	}
 	return out, nil
 }

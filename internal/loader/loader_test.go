@@ -15,8 +15,8 @@ import (
 func TestLoadersMadeOnce(t *testing.T) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	l := loader.New(db)
-	if l.ArticleByID() != l.ArticleByID() || l.AuthorByID() != l.AuthorByID() ||
-		l.TagByID() != l.TagByID() || l.LinksByArticle() != l.LinksByArticle() {
+	articles, authors, tags, links := l.ArticleByID(), l.AuthorByID(), l.TagByID(), l.LinksByArticle()
+	if l.ArticleByID() != articles || l.AuthorByID() != authors || l.TagByID() != tags || l.LinksByArticle() != links {
 		t.Fatal("a loader was made twice")
 	}
 	if n := testing.AllocsPerRun(100, func() {
