@@ -54,3 +54,25 @@ func TestCompressedBodiesStayWithTheirURL(t *testing.T) {
 		}
 	}
 }
+
+func TestCarriesKey(t *testing.T) {
+	for _, c := range []struct {
+		target, auth string
+		want         bool
+	}{
+		{"/feeds/rss.xml", "", false},
+		{"/feeds/rss.xml?page=2", "", false},
+		{"/feeds/rss.xml?key=nd_1_x", "", true},
+		{"/feeds/rss.xml?page=2&key=nd_1_x", "", true},
+		{"/feeds/rss.xml?monkey=1", "", true}, // on the safe side
+		{"/v1/articles", "Bearer nd_1_x", true},
+	} {
+		r := httptest.NewRequest(http.MethodGet, c.target, nil)
+		if c.auth != "" {
+			r.Header.Set("Authorization", c.auth)
+		}
+		if got := httpcache.CarriesKey(r); got != c.want {
+			t.Errorf("%s (Authorization %q): %v, want %v", c.target, c.auth, got, c.want)
+		}
+	}
+}

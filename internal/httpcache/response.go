@@ -76,8 +76,7 @@ var cachedHeaders = []string{"Content-Type", "Last-Modified", "Cache-Control", "
 // ?key=) always go through.
 func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
-			r.Header.Get("Authorization") != "" || strings.Contains(r.URL.RawQuery, "key=") {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || CarriesKey(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -177,4 +176,13 @@ func (c *ResponseCache) remove(el *list.Element) {
 	c.lru.Remove(el)
 	delete(c.entries, e.key)
 	c.bytes -= e.size()
+}
+
+// CarriesKey reports whether r may carry an API key: an Authorization
+// header, or a key= in its query (where partners' feed readers put it).
+// Such a request is answered privately, never from or into a shared
+// cache. A query that only looks like one (?monkey=1) counts too: the
+// mistake is on the safe side, and the query need not be parsed.
+func CarriesKey(r *http.Request) bool {
+	return r.Header.Get("Authorization") != "" || strings.Contains(r.URL.RawQuery, "key=")
 }

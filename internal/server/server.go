@@ -227,11 +227,7 @@ func New(cfg Config) *Server {
 	h = cfg.Keys.Middleware(s.authFailed, h)
 	// Caching sees the final answer, 401s and 429s included; any request
 	// with a key is answered privately.
-	h = httpcache.Middleware(httpcache.Options{Private: func(r *http.Request) bool {
-		// The query is parsed only when it may hold a key.
-		return r.Header.Get("Authorization") != "" ||
-			strings.Contains(r.URL.RawQuery, "key") && r.URL.Query().Has("key")
-	}}, h)
+	h = httpcache.Middleware(httpcache.Options{Private: httpcache.CarriesKey}, h)
 	h = withDeadline(cfg.RequestTimeout, h)
 	h = limitBody(cfg.MaxBodyBytes, h)
 	h = s.cors().Handler(h)
