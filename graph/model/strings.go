@@ -17,7 +17,7 @@ import (
 // UTF-8 sequence is, so a scan of bytes finds them all.
 func MarshalString(s string) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		writeAppended(w, len(s)+2, func(dst []byte) []byte { return AppendString(dst, s) })
+		writeAppended(w, len(s)+2, func(dst []byte) []byte { return appendString(dst, s) })
 	})
 }
 
@@ -35,8 +35,8 @@ var escapes = func() (t [256]string) {
 	return t
 }()
 
-// AppendString appends s to dst as a quoted JSON string.
-func AppendString(dst []byte, s string) []byte {
+// appendString appends s to dst as a quoted JSON string.
+func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {

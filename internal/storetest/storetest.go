@@ -84,11 +84,10 @@ var tests = []struct {
 	{"LinksReadWhatIsAsked", testLinksReadWhatIsAsked},
 }
 
-// Run runs every contract test against b as subtests of t.
-
 // allLinks asks for both kinds of an article's links.
 var allLinks = news.ViewParts{Authors: true, Tags: true}
 
+// Run runs every contract test against b as subtests of t.
 func Run(t *testing.T, b Backend) {
 	if b.Open == nil || b.OpenDemo == nil || b.Reopen == nil || b.Exec == nil {
 		t.Fatalf("storetest: backend %q must set Open, OpenDemo, Reopen and Exec", b.Name)

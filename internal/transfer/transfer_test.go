@@ -180,7 +180,7 @@ func TestRoundTripSQLite(t *testing.T) {
 	compare(t, want, read(t, dst))
 	// The planner knows the sizes the import made: the slug index (every
 	// article) counted by ANALYZE.
-	conn, err := sql.Open("sqlite", "file:"+sqlitetest.Path(t, dst)+"?mode=ro")
+	conn, err := sql.Open("sqlite", sqlite.ReaderDSN(sqlitetest.Path(t, dst)))
 	if err != nil {
 		t.Fatal(err)
 	}
