@@ -17,7 +17,8 @@ const bulkBatch = 5000
 // be valid, with a unique slug. While it runs the database is out of WAL mode
 // with syncing off, so it is only for loading a database no server is using;
 // a crash midway can leave a partial load. It ends by optimising the search
-// index and with ANALYZE, so the query planner knows the new sizes.
+// index and with ANALYZE (see analyze), so the query planner knows the new
+// sizes.
 func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) error) error) (err error) {
 	defer db.gen.Add(1)
 	// Leaving WAL mode needs the only connection to the file: close the
@@ -60,11 +61,13 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 			"PRAGMA journal_mode = WAL",
 			fmt.Sprintf("PRAGMA synchronous = %d", synchronous),
 			fmt.Sprintf("PRAGMA cache_size = %d", cacheSize),
-			"ANALYZE",
 		} {
 			if _, e := conn.ExecContext(context.WithoutCancel(ctx), p); e != nil && err == nil {
 				err = fmt.Errorf("bulk load: %s: %w", p, e)
 			}
+		}
+		if e := analyze(context.WithoutCancel(ctx), conn, "ANALYZE"); e != nil && err == nil {
+			err = fmt.Errorf("bulk load: ANALYZE: %w", e)
 		}
 	}()
 

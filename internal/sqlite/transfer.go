@@ -118,6 +118,5 @@ func (db *DB) ImportRecords(ctx context.Context, recs []*news.Record) error {
 
 // Analyze implements news.SiteStore.
 func (db *DB) Analyze(ctx context.Context) error {
-	_, err := db.w.ExecContext(ctx, `ANALYZE`)
-	return storageError(err)
+	return storageError(analyze(ctx, db.w, `ANALYZE`))
 }
