@@ -37,8 +37,8 @@ type Word struct {
 
 // eachWord calls fn for every word of text (a run of letters and digits)
 // with its byte offsets and its folded form, in a buffer reused between
-// calls: fn must copy what it keeps.
-func eachWord(text string, fn func(start, end int, folded []byte)) {
+// calls: fn must copy what it keeps. It stops when fn returns false.
+func eachWord(text string, fn func(start, end int, folded []byte) bool) {
 	buf := make([]byte, 0, 32)
 	start := -1
 	for i, r := range text {
@@ -48,7 +48,9 @@ func eachWord(text string, fn func(start, end int, folded []byte)) {
 			}
 			buf = utf8.AppendRune(buf, FoldRune(r))
 		} else if start >= 0 {
-			fn(start, i, buf)
+			if !fn(start, i, buf) {
+				return
+			}
 			start, buf = -1, buf[:0]
 		}
 	}
@@ -61,8 +63,9 @@ func eachWord(text string, fn func(start, end int, folded []byte)) {
 // positions and folded forms.
 func Words(text string) []Word {
 	words := make([]Word, 0, len(text)/6+1)
-	eachWord(text, func(start, end int, folded []byte) {
+	eachWord(text, func(start, end int, folded []byte) bool {
 		words = append(words, Word{Start: start, End: end, Folded: string(folded)})
+		return true
 	})
 	return words
 }
@@ -71,7 +74,7 @@ func Words(text string) []Word {
 // syllable is one word, as editors count them.
 func CountWords(text string) int {
 	n := 0
-	eachWord(text, func(int, int, []byte) { n++ })
+	eachWord(text, func(int, int, []byte) bool { n++; return true })
 	return n
 }
 
@@ -132,8 +135,9 @@ func (m Matcher) scan(text string) []matched {
 // Each calls fn for every word of text with its byte offsets and the index
 // of the term it matches (-1 for none), allocating nothing per word.
 func (m Matcher) Each(text string, fn func(start, end, term int)) {
-	eachWord(text, func(start, end int, folded []byte) {
+	eachWord(text, func(start, end int, folded []byte) bool {
 		fn(start, end, matchTerm(m, folded))
+		return true
 	})
 }
 
@@ -183,11 +187,12 @@ func mark(text string, words []matched, from, to int) string {
 // distinct matching terms (earliest on ties), highlights it, and marks cut
 // ends with "…". With no match it returns the start of the text.
 func (m Matcher) Snippet(text string, size int) string {
-	words := m.scan(text)
-	if len(words) == 0 {
-		return ""
-	}
-	// Slide a window of size words, counting each term's matches in it.
+	// Slide a window of size words along the text as it is split, counting
+	// each term's matches in it. A window worth having starts on a match;
+	// once one holds every term, none after it can do better, and the rest
+	// of the text (most of a body, when the lead has the terms) is left
+	// unsplit.
+	words := make([]matched, 0, min(len(text)/6+1, 2*size))
 	count := make([]int, len(m.Terms))
 	distinct := 0
 	add := func(i, d int) {
@@ -201,17 +206,27 @@ func (m Matcher) Snippet(text string, size int) string {
 			}
 		}
 	}
-	for i := 0; i < size && i < len(words); i++ {
-		add(i, 1)
-	}
-	best, bestScore := 0, distinct
-	for i := 1; i+size <= len(words); i++ {
-		add(i-1, -1)
-		add(i+size-1, 1)
-		// A window worth having starts on a match.
-		if words[i].term >= 0 && distinct > bestScore {
-			best, bestScore = i, distinct
+	best, bestScore := 0, 0
+	eachWord(text, func(start, end int, folded []byte) bool {
+		words = append(words, matched{start, end, matchTerm(m, folded)})
+		k := len(words) - 1
+		if k < size {
+			// The first window.
+			add(k, 1)
+			bestScore = distinct
+		} else {
+			// The window of words i to k.
+			i := k - size + 1
+			add(i-1, -1)
+			add(k, 1)
+			if words[i].term >= 0 && distinct > bestScore {
+				best, bestScore = i, distinct
+			}
 		}
+		return bestScore < len(m.Terms) || len(words) < size
+	})
+	if len(words) == 0 {
+		return ""
 	}
 	// Start a few words before the first match, for context.
 	first := 0
