@@ -208,7 +208,7 @@ func (s *Searcher) newest(ctx context.Context, q *query, f ArticleFilter, p Page
 	}
 	hits := make([]*SearchHit, len(docs))
 	for i, d := range docs {
-		hits[i] = &SearchHit{Article: &Article{ID: d.ID}, Score: score(q, d, s.now()), Cursor: Cursor{Key: d.Key}}
+		hits[i] = &SearchHit{Article: &Article{ID: d.ID}, Score: q.candidate(d).score(q, s.now()), Cursor: Cursor{Key: d.Key}}
 	}
 	return trim(hits, p), nil
 }
@@ -219,7 +219,7 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 	m.Limit = Candidates
 	// The two candidate reads are independent: run them side by side.
 	type result struct {
-		docs []SearchDoc
+		docs []candidate
 		err  error
 	}
 	titleResult := make(chan result, 1)
@@ -245,14 +245,22 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 		now = time.UnixMilli(p.Before.Time)
 	}
 	seen := make(map[int64]bool, len(all)+len(titles))
-	var hits []*SearchHit
-	for _, d := range append(titles, all...) {
-		if seen[d.ID] {
-			continue
+	hits := make([]*SearchHit, 0, len(all)+len(titles))
+	add := func(c candidate) {
+		seen[c.ID] = true
+		sc := c.score(q, now)
+		hits = append(hits, &SearchHit{Article: &Article{ID: c.ID}, Score: sc, Cursor: Cursor{Key: c.Key, Score: sc, Time: now.UnixMilli()}})
+	}
+	// The title candidates come matched already.
+	for _, c := range titles {
+		if !seen[c.ID] {
+			add(c)
 		}
-		seen[d.ID] = true
-		sc := score(q, d, now)
-		hits = append(hits, &SearchHit{Article: &Article{ID: d.ID}, Score: sc, Cursor: Cursor{Key: d.Key, Score: sc, Time: now.UnixMilli()}})
+	}
+	for _, d := range all {
+		if !seen[d.ID] {
+			add(q.candidate(d))
+		}
 	}
 	slices.SortFunc(hits, func(a, b *SearchHit) int { return compareHits(a.Cursor, b.Cursor) })
 	// Keep the hits strictly between the cursors, in list order.
@@ -287,7 +295,7 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 // index for every term at once is slow when the terms are common but rarely
 // share a title (it walks the whole of the rarest term's list); one term
 // streams newest first, and Go checks the rest.
-func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]SearchDoc, error) {
+func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]candidate, error) {
 	longest := 0
 	for i, t := range q.matcher.Terms {
 		if len(t) > len(q.matcher.Terms[longest]) {
@@ -303,10 +311,10 @@ func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]Se
 		return nil, err
 	}
 	all := uint16(1)<<len(q.matcher.Terms) - 1
-	out := docs[:0]
+	var out []candidate
 	for _, d := range docs {
-		if q.field(d.Title).terms|q.field(d.Excerpt).terms == all {
-			out = append(out, d)
+		if c := q.candidate(d); c.title.terms|c.excerpt.terms == all {
+			out = append(out, c)
 		}
 	}
 	return out, nil
@@ -356,10 +364,21 @@ const (
 	recencyBaseShare = 0.5 // the share of the score that never decays
 )
 
-// score ranks one match as of now.
-func score(q *query, d SearchDoc, now time.Time) float64 {
+// candidate is a match with what its title and lead hold of the query,
+// found once whichever read brought it.
+type candidate struct {
+	SearchDoc
+	title, excerpt fieldMatch
+}
+
+func (q *query) candidate(d SearchDoc) candidate {
+	return candidate{SearchDoc: d, title: q.field(d.Title), excerpt: q.field(d.Excerpt)}
+}
+
+// score ranks c as of now.
+func (c candidate) score(q *query, now time.Time) float64 {
 	terms := float64(len(q.matcher.Terms))
-	title, excerpt := q.field(d.Title), q.field(d.Excerpt)
+	title, excerpt := c.title, c.excerpt
 	score := weightBody
 	score += weightTitle * float64(bits.OnesCount16(title.terms)) / terms
 	score += weightExcerpt * float64(bits.OnesCount16(excerpt.terms)) / terms
@@ -371,7 +390,7 @@ func score(q *query, d SearchDoc, now time.Time) float64 {
 	if q.nAccented > 0 {
 		score += weightAccents * float64(bits.OnesCount16(title.accents|excerpt.accents)) / float64(q.nAccented)
 	}
-	age := max(now.Sub(d.PublishedAt), 0)
+	age := max(now.Sub(c.PublishedAt), 0)
 	decay := math.Exp2(-float64(age) / float64(recencyHalfLife))
 	return score * (recencyBaseShare + (1-recencyBaseShare)*decay)
 }
