@@ -39,6 +39,37 @@ func testArticleBySlug(t *testing.T, b Backend) {
 	})
 }
 
+// testListBodies checks that a list reads every field of its articles as
+// a lookup by slug does, the bodies only when asked for them.
+func testListBodies(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
+	ctx := context.Background()
+	for _, withBody := range []bool{false, true} {
+		l, err := db.FindArticles(ctx, news.ArticleFilter{}, news.Page{Limit: 50, WithBody: withBody})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Items) < 2 {
+			t.Fatalf("the demo lists %d articles", len(l.Items))
+		}
+		for _, got := range l.Items {
+			want, err := db.ArticleBySlug(ctx, got.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want.BodyHTML == "" || want.BodyText == "" {
+				t.Fatalf("%s has no body to compare", want.Slug)
+			}
+			if !withBody {
+				want.BodyHTML, want.BodyText = "", ""
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("listed (bodies %v):\n%+v\nby slug:\n%+v", withBody, got, want)
+			}
+		}
+	}
+}
+
 // testScheduledBecomesVisible moves the store's clock past a scheduled
 // publish time: no job runs, the query compares with now.
 func testScheduledBecomesVisible(t *testing.T, b Backend) {

@@ -66,6 +66,7 @@ var tests = []struct {
 	run  func(t *testing.T, b Backend)
 }{
 	{"ArticleBySlug", testArticleBySlug},
+	{"ListBodies", testListBodies},
 	{"ScheduledBecomesVisible", testScheduledBecomesVisible},
 	{"DraftsInvisible", testDraftsInvisible},
 	{"FindArticlesFilters", testFindArticlesFilters},

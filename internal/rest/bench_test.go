@@ -1,0 +1,33 @@
+package rest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/rest"
+	"github.com/newsdesk/newsdesk/internal/sqlite"
+	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
+	"github.com/newsdesk/newsdesk/internal/viewcount"
+)
+
+// BenchmarkCategoryPage answers a page of 20 stories of a category with
+// their covers, bylines, category and tags through the real handler and
+// store, without the network.
+func BenchmarkCategoryPage(b *testing.B) {
+	db := sqlitetest.OpenDemo(b, sqlite.Options{})
+	h := rest.NewHandler(rest.Config{Store: db, Writer: db, Searcher: &news.Searcher{Store: db}, ViewStore: db, Views: viewcount.New(db, nil)})
+	run := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/articles?limit=20", nil))
+		return rec
+	}
+	if rec := run(); rec.Code != http.StatusOK {
+		b.Fatalf("page: %d %s", rec.Code, rec.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+}
