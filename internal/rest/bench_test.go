@@ -12,12 +12,18 @@ import (
 	"github.com/newsdesk/newsdesk/internal/viewcount"
 )
 
+// demoHandler is the REST handler over a store holding the demo content,
+// without the server around it.
+func demoHandler(tb testing.TB) http.Handler {
+	db := sqlitetest.OpenDemo(tb, sqlite.Options{})
+	return rest.NewHandler(rest.Config{Store: db, Writer: db, Searcher: &news.Searcher{Store: db}, ViewStore: db, Views: viewcount.New(db, nil)})
+}
+
 // BenchmarkCategoryPage answers a page of 20 stories of a category with
 // their covers, bylines, category and tags through the real handler and
 // store, without the network.
 func BenchmarkCategoryPage(b *testing.B) {
-	db := sqlitetest.OpenDemo(b, sqlite.Options{})
-	h := rest.NewHandler(rest.Config{Store: db, Writer: db, Searcher: &news.Searcher{Store: db}, ViewStore: db, Views: viewcount.New(db, nil)})
+	h := demoHandler(b)
 	run := func() *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v1/articles?limit=20", nil))

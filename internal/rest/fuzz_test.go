@@ -6,20 +6,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
-
-	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/rest"
-	"github.com/newsdesk/newsdesk/internal/sqlite"
-	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
-	"github.com/newsdesk/newsdesk/internal/viewcount"
 )
 
 // FuzzQueryParams sends arbitrary query strings to the list, search,
 // related and most-read endpoints: every answer is 200 or 400 (or 404),
 // always JSON, never a 500.
 func FuzzQueryParams(f *testing.F) {
-	db := sqlitetest.OpenDemo(f, sqlite.Options{})
-	h := rest.NewHandler(rest.Config{Store: db, Writer: db, Searcher: &news.Searcher{Store: db}, ViewStore: db, Views: viewcount.New(db, nil)})
+	h := demoHandler(f)
 	for _, q := range []string{
 		"limit=5&cursor=abc", "category=thoi-su&limit=100", "fields=title,slug", "q=duong+kinh&order=newest",
 		"limit=-1", "limit=99999999999999999999", "cursor=dDoxOjE", "fields=,,,", "status=draft", "period=week&limit=3",

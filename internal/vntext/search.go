@@ -193,34 +193,22 @@ func (m Matcher) Snippet(text string, size int) string {
 	// of the text (most of a body, when the lead has the terms) is left
 	// unsplit.
 	words := make([]matched, 0, min(len(text)/6+1, 2*size))
-	count := make([]int, len(m.Terms))
-	distinct := 0
-	add := func(i, d int) {
-		if t := words[i].term; t >= 0 {
-			if d > 0 && count[t] == 0 {
-				distinct++
-			}
-			count[t] += d
-			if d < 0 && count[t] == 0 {
-				distinct--
-			}
-		}
-	}
+	w := newWindow(len(m.Terms))
 	best, bestScore := 0, 0
 	eachWord(text, func(start, end int, folded []byte) bool {
 		words = append(words, matched{start, end, matchTerm(m, folded)})
 		k := len(words) - 1
 		if k < size {
 			// The first window.
-			add(k, 1)
-			bestScore = distinct
+			w.add(words[k], 1)
+			bestScore = w.distinct
 		} else {
 			// The window of words i to k.
 			i := k - size + 1
-			add(i-1, -1)
-			add(k, 1)
-			if words[i].term >= 0 && distinct > bestScore {
-				best, bestScore = i, distinct
+			w.add(words[i-1], -1)
+			w.add(words[k], 1)
+			if words[i].term >= 0 && w.distinct > bestScore {
+				best, bestScore = i, w.distinct
 			}
 		}
 		return bestScore < len(m.Terms) || len(words) < size
@@ -228,7 +216,37 @@ func (m Matcher) Snippet(text string, size int) string {
 	if len(words) == 0 {
 		return ""
 	}
-	// Start a few words before the first match, for context.
+	return passage(text, words, best, size)
+}
+
+// window counts the matches of each term among the words of a window, and
+// how many terms it holds.
+type window struct {
+	count    []int
+	distinct int
+}
+
+func newWindow(terms int) *window { return &window{count: make([]int, terms)} }
+
+// add counts w in (d = 1) or out (d = -1) of the window.
+func (win *window) add(w matched, d int) {
+	t := w.term
+	if t < 0 {
+		return
+	}
+	if d > 0 && win.count[t] == 0 {
+		win.distinct++
+	}
+	win.count[t] += d
+	if d < 0 && win.count[t] == 0 {
+		win.distinct--
+	}
+}
+
+// passage highlights the size words of text that start a few words before
+// words[best] (for context), marking cut ends with "…"; words must hold
+// them all.
+func passage(text string, words []matched, best, size int) string {
 	first := 0
 	if best > 0 {
 		first = max(best-3, 0)

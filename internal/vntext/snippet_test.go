@@ -8,53 +8,25 @@ import (
 
 // snippetOfAll is Snippet as it was first written: every word of the text
 // split, then the best window chosen. Snippet stops splitting once a
-// window holds every term and must still choose the same passage.
+// window holds every term and must still choose the same window.
 func snippetOfAll(m Matcher, text string, size int) string {
 	words := m.scan(text)
 	if len(words) == 0 {
 		return ""
 	}
-	count := make([]int, len(m.Terms))
-	distinct := 0
-	add := func(i, d int) {
-		if t := words[i].term; t >= 0 {
-			if d > 0 && count[t] == 0 {
-				distinct++
-			}
-			count[t] += d
-			if d < 0 && count[t] == 0 {
-				distinct--
-			}
-		}
-	}
+	w := newWindow(len(m.Terms))
 	for i := 0; i < size && i < len(words); i++ {
-		add(i, 1)
+		w.add(words[i], 1)
 	}
-	best, bestScore := 0, distinct
+	best, bestScore := 0, w.distinct
 	for i := 1; i+size <= len(words); i++ {
-		add(i-1, -1)
-		add(i+size-1, 1)
-		if words[i].term >= 0 && distinct > bestScore {
-			best, bestScore = i, distinct
+		w.add(words[i-1], -1)
+		w.add(words[i+size-1], 1)
+		if words[i].term >= 0 && w.distinct > bestScore {
+			best, bestScore = i, w.distinct
 		}
 	}
-	first := 0
-	if best > 0 {
-		first = max(best-3, 0)
-	}
-	last := min(first+size, len(words)) - 1
-	from, to := words[first].start, words[last].end
-	if first == 0 {
-		from = 0
-	}
-	out := mark(text, words, from, to)
-	if from > 0 {
-		out = "…" + out
-	}
-	if to < len(text) && strings.TrimSpace(text[to:]) != "" {
-		out += "…"
-	}
-	return strings.TrimSpace(out)
+	return passage(text, words, best, size)
 }
 
 func TestSnippetAsWholeText(t *testing.T) {
