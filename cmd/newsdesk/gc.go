@@ -17,8 +17,11 @@ const (
 	// serveHeadroom is what the soft memory limit allows beyond the
 	// response cache: the collector works harder as the heap nears the
 	// limit (never with more than half the CPU), so the heap stays small
-	// whatever GOGC allows.
-	serveHeadroom = 64 << 20
+	// whatever GOGC allows. At 1,000,000 articles 64 MiB let a server
+	// with the default cache peak at 147-150 MB resident; 48 MiB keeps it
+	// at 133-134 MB (73 MB without the cache), at the same speed in
+	// alternated runs.
+	serveHeadroom = 48 << 20
 )
 
 // tuneGC applies the serving settings and returns them: the GC percent and

@@ -21,14 +21,14 @@ func TestTuneGC(t *testing.T) {
 
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
-	if p, l := tuneGC(64 << 20); p != 400 || l != 128<<20 {
-		t.Errorf("tuneGC(64 MiB) = %d, %d; want 400 and 128 MiB", p, l)
+	if p, l := tuneGC(64 << 20); p != 400 || l != 112<<20 {
+		t.Errorf("tuneGC(64 MiB) = %d, %d; want 400 and 112 MiB", p, l)
 	}
-	if p, l := runtimeGC(); p != 400 || l != 128<<20 {
+	if p, l := runtimeGC(); p != 400 || l != 112<<20 {
 		t.Errorf("runtime after tuneGC(64 MiB): %d, %d", p, l)
 	}
-	if _, l := tuneGC(-1); l != 64<<20 {
-		t.Errorf("without a response cache: limit %d, want 64 MiB", l)
+	if _, l := tuneGC(-1); l != 48<<20 {
+		t.Errorf("without a response cache: limit %d, want 48 MiB", l)
 	}
 
 	// GOMEMLIMIT alone: the percent is ours, the limit theirs.
