@@ -206,9 +206,10 @@ func (s *Searcher) newest(ctx context.Context, q *query, f ArticleFilter, p Page
 	if err != nil {
 		return nil, err
 	}
+	now := s.now() // one instant for the whole page
 	hits := make([]*SearchHit, len(docs))
 	for i, d := range docs {
-		hits[i] = &SearchHit{Article: &Article{ID: d.ID}, Score: q.candidate(d).score(q, s.now()), Cursor: Cursor{Key: d.Key}}
+		hits[i] = &SearchHit{Article: &Article{ID: d.ID}, Score: q.candidate(d).score(q, now), Cursor: Cursor{Key: d.Key}}
 	}
 	return trim(hits, p), nil
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
@@ -106,4 +107,22 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSearchReadsTheClockOnce: a page of results is scored as of one
+// instant, whichever the order, so that its scores compare.
+func TestSearchReadsTheClockOnce(t *testing.T) {
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	var reads int
+	s := &news.Searcher{Store: db, Now: func() time.Time { reads++; return time.Now() }}
+	for _, order := range []news.SearchOrder{news.OrderNewest, news.OrderRelevance} {
+		reads = 0
+		l, err := s.Search(context.Background(), news.SearchRequest{Query: "hải phòng", Order: order}, news.Page{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Items) < 2 || reads != 1 {
+			t.Errorf("%s: %d results, the clock read %d times; want several results and one read", order, len(l.Items), reads)
+		}
+	}
 }
