@@ -131,7 +131,7 @@ func (db *DB) BulkLoad(ctx context.Context, fn func(add func(*news.Article) erro
 
 // execQueryer is what setAside needs: a connection or a transaction.
 type execQueryer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	execer
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
