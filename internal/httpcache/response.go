@@ -5,10 +5,13 @@ import (
 	"container/list"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Source tells the response cache when what it holds goes stale: the
@@ -24,6 +27,11 @@ type Source interface {
 // generation is the one it was made under, before the next scheduled
 // publication, and within MaxAge; so a publish, an edit, an unpublish or a
 // scheduled time passing shows on the very next request.
+//
+// A miss is answered once however many identical requests arrive while it
+// is being answered: they wait for it and share its answer (request
+// coalescing), so that a publish, which empties the cache, is not followed
+// by every reader of the front page computing it at the same time.
 type ResponseCache struct {
 	src    Source
 	now    func() time.Time
@@ -39,7 +47,11 @@ type ResponseCache struct {
 	next     time.Time
 	nextRead bool
 
-	hits, misses atomic.Int64
+	flights singleflight.Group
+	// hits are answered from the cache, misses by the handler, shared by
+	// an identical request's miss; waiting are in a miss right now, the
+	// one answering it and those waiting for it.
+	hits, misses, shared, waiting atomic.Int64
 }
 
 type entry struct {
@@ -61,11 +73,18 @@ func NewResponseCache(src Source, limit int64, maxAge time.Duration, now func() 
 	return &ResponseCache{src: src, now: now, maxAge: maxAge, limit: limit, entries: map[string]*list.Element{}}
 }
 
-// Stats returns the hits and misses so far and the bytes held.
-func (c *ResponseCache) Stats() (hits, misses, bytes int64) {
+// Stats are the response cache's counters.
+type Stats struct {
+	Hits, Misses, Shared int64 // requests answered so far, each way
+	Waiting              int64 // requests in a miss right now
+	Bytes                int64 // held
+}
+
+// Stats returns the counters so far and the bytes held.
+func (c *ResponseCache) Stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.hits.Load(), c.misses.Load(), c.bytes
+	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Shared: c.shared.Load(), Waiting: c.waiting.Load(), Bytes: c.bytes}
 }
 
 // cachedHeaders are the response headers an entry keeps, in canonical form.
@@ -84,33 +103,78 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 		gen := c.src.Generation()
 		if e := c.get(key, gen); e != nil {
 			c.hits.Add(1)
-			for k, v := range e.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(http.StatusOK)
-			w.Write(e.body)
+			e.serve(w)
 			return
 		}
+		// The generation is part of the flight: a request that comes after
+		// a write never shares an answer begun before it.
+		flight := r.Method + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + key
+		var bw *bufferWriter // set when this request is the one that answers
+		var panicked any
+		c.waiting.Add(1)
+		v, _, _ := c.flights.Do(flight, func() (shared any, _ error) {
+			bw = newBufferWriter(w)
+			// A panic stays with its own request (the recoverer above
+			// answers it); the others answer on their own.
+			defer func() { panicked = recover() }()
+			next.ServeHTTP(bw, r)
+			return c.keep(r.Context(), w.Header(), bw, key, gen), nil
+		})
+		c.waiting.Add(-1)
+		if bw != nil {
+			defer bw.release()
+			if panicked != nil {
+				panic(panicked)
+			}
+			c.misses.Add(1)
+			w.WriteHeader(bw.status)
+			w.Write(bw.buf.Bytes())
+			return
+		}
+		if e, _ := v.(*entry); e != nil {
+			c.shared.Add(1)
+			e.serve(w)
+			return
+		}
+		// The answer was not one to share (an error may name its request,
+		// and some answers are marked no-store): this one runs on its own.
 		c.misses.Add(1)
-		bw := newBufferWriter(w)
+		bw = newBufferWriter(w)
 		defer bw.release()
 		next.ServeHTTP(bw, r)
-		h := w.Header()
-		if bw.status == http.StatusOK && !strings.Contains(h.Get("Cache-Control"), "no-store") {
-			if h.Get("ETag") == "" {
-				h.Set("ETag", Tag(bw.buf.Bytes()))
-			}
-			e := &entry{key: key, gen: gen, header: http.Header{}, body: bytes.Clone(bw.buf.Bytes())}
-			for _, name := range cachedHeaders {
-				if v := h.Values(name); len(v) > 0 {
-					e.header[name] = v
-				}
-			}
-			c.put(r.Context(), e)
-		}
+		c.keep(r.Context(), w.Header(), bw, key, gen)
 		w.WriteHeader(bw.status)
 		w.Write(bw.buf.Bytes())
 	})
+}
+
+// keep stores the answer bw holds, with the headers h it was given, when
+// it may be kept: a 200 not marked no-store. It returns the entry, nil for
+// an answer not kept.
+func (c *ResponseCache) keep(ctx context.Context, h http.Header, bw *bufferWriter, key string, gen uint64) *entry {
+	if bw.status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") {
+		return nil
+	}
+	if h.Get("ETag") == "" {
+		h.Set("ETag", Tag(bw.buf.Bytes()))
+	}
+	e := &entry{key: key, gen: gen, header: http.Header{}, body: bytes.Clone(bw.buf.Bytes())}
+	for _, name := range cachedHeaders {
+		if v := h.Values(name); len(v) > 0 {
+			e.header[name] = v
+		}
+	}
+	c.put(ctx, e)
+	return e
+}
+
+// serve writes the entry as a 200 answer.
+func (e *entry) serve(w http.ResponseWriter) {
+	for k, v := range e.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(e.body)
 }
 
 func (c *ResponseCache) get(key string, gen uint64) *entry {

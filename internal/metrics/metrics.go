@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -40,8 +41,8 @@ const maxOperationNames = 200
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
-// by pool name, cache the response cache's hits, misses and bytes.
-func New(pools func() map[string]news.PoolStats, cache func() (hits, misses, bytes int64)) *Metrics {
+// by pool name, cache the response cache's counters.
+func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -154,22 +155,28 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 
 // cacheCollector reports the response cache.
 type cacheCollector struct {
-	stats func() (hits, misses, bytes int64)
+	stats func() httpcache.Stats
 }
 
 var (
-	cacheRequests = prometheus.NewDesc("newsdesk_response_cache_requests_total", "Public GETs answered from the response cache (hit) or not (miss).", []string{"result"}, nil)
-	cacheBytes    = prometheus.NewDesc("newsdesk_response_cache_bytes", "Bytes the response cache holds.", nil, nil)
+	cacheRequests = prometheus.NewDesc("newsdesk_response_cache_requests_total",
+		"Public GETs answered from the response cache (hit), by the handler (miss), or by an identical request's miss they waited for (shared).",
+		[]string{"result"}, nil)
+	cacheWaiting = prometheus.NewDesc("newsdesk_response_cache_waiting", "Public GETs in a miss now: answering it or waiting for an identical request's answer.", nil, nil)
+	cacheBytes   = prometheus.NewDesc("newsdesk_response_cache_bytes", "Bytes the response cache holds.", nil, nil)
 )
 
 func (cacheCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- cacheRequests
+	ch <- cacheWaiting
 	ch <- cacheBytes
 }
 
 func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
-	hits, misses, bytes := c.stats()
-	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(hits), "hit")
-	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(misses), "miss")
-	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(bytes))
+	s := c.stats()
+	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(s.Hits), "hit")
+	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(s.Misses), "miss")
+	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(s.Shared), "shared")
+	ch <- prometheus.MustNewConstMetric(cacheWaiting, prometheus.GaugeValue, float64(s.Waiting))
+	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(s.Bytes))
 }

@@ -109,10 +109,10 @@ type Server struct {
 	draining atomic.Bool
 }
 
-// cacheStats reports the response cache's hits, misses and bytes.
-func (s *Server) cacheStats() (hits, misses, bytes int64) {
+// cacheStats reports the response cache's counters.
+func (s *Server) cacheStats() httpcache.Stats {
 	if s.cache == nil {
-		return 0, 0, 0
+		return httpcache.Stats{}
 	}
 	return s.cache.Stats()
 }
