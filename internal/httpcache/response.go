@@ -149,8 +149,9 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 }
 
 // keep stores the answer bw holds, with the headers h it was given, when
-// it may be kept: a 200 not marked no-store. It returns the entry, nil for
-// an answer not kept.
+// it may be kept: a 200 not marked no-store. It returns the entry (nil for
+// an answer that may not be kept), which put may still leave out of the
+// cache for its size; waiting requests get it either way.
 func (c *ResponseCache) keep(ctx context.Context, h http.Header, bw *bufferWriter, key string, gen uint64) *entry {
 	if bw.status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") {
 		return nil
