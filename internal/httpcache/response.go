@@ -49,8 +49,7 @@ type ResponseCache struct {
 
 	flights singleflight.Group
 	// hits are answered from the cache, misses by the handler, shared by
-	// an identical request's miss; waiting are in a miss right now, the
-	// one answering it and those waiting for it.
+	// an identical request's miss; waiting are waiting for one right now.
 	hits, misses, shared, waiting atomic.Int64
 }
 
@@ -76,7 +75,7 @@ func NewResponseCache(src Source, limit int64, maxAge time.Duration, now func() 
 // Stats are the response cache's counters.
 type Stats struct {
 	Hits, Misses, Shared int64 // requests answered so far, each way
-	Waiting              int64 // requests in a miss right now
+	Waiting              int64 // requests waiting for an identical request's miss now
 	Bytes                int64 // held
 }
 
@@ -111,8 +110,9 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 		flight := r.Method + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + key
 		var bw *bufferWriter // set when this request is the one that answers
 		var panicked any
-		c.waiting.Add(1)
+		c.waiting.Add(1) // until it turns out to be the one that answers
 		v, _, _ := c.flights.Do(flight, func() (shared any, _ error) {
+			c.waiting.Add(-1)
 			bw = newBufferWriter(w)
 			// A panic stays with its own request (the recoverer above
 			// answers it); the others answer on their own.
@@ -120,7 +120,6 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(bw, r)
 			return c.keep(r.Context(), w.Header(), bw, key, gen), nil
 		})
-		c.waiting.Add(-1)
 		if bw != nil {
 			defer bw.release()
 			if panicked != nil {
@@ -131,6 +130,7 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 			w.Write(bw.buf.Bytes())
 			return
 		}
+		c.waiting.Add(-1)
 		if e, _ := v.(*entry); e != nil {
 			c.shared.Add(1)
 			e.serve(w)

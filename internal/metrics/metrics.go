@@ -162,7 +162,7 @@ var (
 	cacheRequests = prometheus.NewDesc("newsdesk_response_cache_requests_total",
 		"Public GETs answered from the response cache (hit), by the handler (miss), or by an identical request's miss they waited for (shared).",
 		[]string{"result"}, nil)
-	cacheWaiting = prometheus.NewDesc("newsdesk_response_cache_waiting", "Public GETs in a miss now: answering it or waiting for an identical request's answer.", nil, nil)
+	cacheWaiting = prometheus.NewDesc("newsdesk_response_cache_waiting", "Public GETs waiting now for an identical request's answer to a response cache miss.", nil, nil)
 	cacheBytes   = prometheus.NewDesc("newsdesk_response_cache_bytes", "Bytes the response cache holds.", nil, nil)
 )
 
