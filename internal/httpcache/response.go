@@ -108,51 +108,51 @@ func (c *ResponseCache) Middleware(next http.Handler) http.Handler {
 		// The generation is part of the flight: a request that comes after
 		// a write never shares an answer begun before it.
 		flight := r.Method + "\x00" + strconv.FormatUint(gen, 10) + "\x00" + key
-		var bw *bufferWriter // set when this request is the one that answers
+		var bw *bufferWriter // set when this request runs the handler
+		defer func() {
+			if bw != nil {
+				bw.release()
+			}
+		}()
 		var panicked any
 		c.waiting.Add(1) // until it turns out to be the one that answers
-		v, _, _ := c.flights.Do(flight, func() (shared any, _ error) {
+		v, _, _ := c.flights.Do(flight, func() (any, error) {
 			c.waiting.Add(-1)
 			bw = newBufferWriter(w)
 			// A panic stays with its own request (the recoverer above
 			// answers it); the others answer on their own.
 			defer func() { panicked = recover() }()
-			next.ServeHTTP(bw, r)
-			return c.keep(r.Context(), w.Header(), bw, key, gen), nil
+			return c.fill(bw, r, next, key, gen), nil
 		})
-		if bw != nil {
-			defer bw.release()
-			if panicked != nil {
-				panic(panicked)
+		if bw == nil { // another request answered
+			c.waiting.Add(-1)
+			if e, _ := v.(*entry); e != nil {
+				c.shared.Add(1)
+				e.serve(w)
+				return
 			}
-			c.misses.Add(1)
-			w.WriteHeader(bw.status)
-			w.Write(bw.buf.Bytes())
-			return
+			// Its answer was not one to share (an error may name its
+			// request, and some answers are marked no-store): this one
+			// runs on its own.
+			bw = newBufferWriter(w)
+			c.fill(bw, r, next, key, gen)
 		}
-		c.waiting.Add(-1)
-		if e, _ := v.(*entry); e != nil {
-			c.shared.Add(1)
-			e.serve(w)
-			return
+		if panicked != nil {
+			panic(panicked)
 		}
-		// The answer was not one to share (an error may name its request,
-		// and some answers are marked no-store): this one runs on its own.
 		c.misses.Add(1)
-		bw = newBufferWriter(w)
-		defer bw.release()
-		next.ServeHTTP(bw, r)
-		c.keep(r.Context(), w.Header(), bw, key, gen)
 		w.WriteHeader(bw.status)
 		w.Write(bw.buf.Bytes())
 	})
 }
 
-// keep stores the answer bw holds, with the headers h it was given, when
-// it may be kept: a 200 not marked no-store. It returns the entry (nil for
-// an answer that may not be kept), which put may still leave out of the
-// cache for its size; waiting requests get it either way.
-func (c *ResponseCache) keep(ctx context.Context, h http.Header, bw *bufferWriter, key string, gen uint64) *entry {
+// fill runs next into bw and keeps its answer when it may be kept: a 200
+// not marked no-store. It returns the entry (nil for an answer that may not
+// be kept), which put may still leave out of the cache for its size;
+// waiting requests get it either way.
+func (c *ResponseCache) fill(bw *bufferWriter, r *http.Request, next http.Handler, key string, gen uint64) *entry {
+	next.ServeHTTP(bw, r)
+	h := bw.Header()
 	if bw.status != http.StatusOK || strings.Contains(h.Get("Cache-Control"), "no-store") {
 		return nil
 	}
@@ -165,7 +165,7 @@ func (c *ResponseCache) keep(ctx context.Context, h http.Header, bw *bufferWrite
 			e.header[name] = v
 		}
 	}
-	c.put(ctx, e)
+	c.put(r.Context(), e)
 	return e
 }
 
