@@ -15,7 +15,7 @@ import (
 // loaders, store, SQLite) without the network.
 func benchQuery(b *testing.B, body string) {
 	db := sqlitetest.OpenDemo(b, sqlite.Options{})
-	h := graph.NewHandler(graph.Options{Store: db})
+	h := graph.NewHandler(graph.Options{Store: db, Fragments: graph.NewFragmentCache(16 << 20)})
 	run := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

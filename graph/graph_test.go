@@ -47,7 +47,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(1 << 20)}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}
 }
@@ -496,7 +496,7 @@ func TestArticleReadsWhatIsAsked(t *testing.T) {
 func newCountingEnv(t *testing.T) (*env, *linkCounter) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	store := &linkCounter{DB: db}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(1 << 20)}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}, store
 }

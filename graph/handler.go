@@ -47,6 +47,9 @@ type Options struct {
 	// Queries are the registered queries, which persisted queries sent by
 	// hash alone find on any replica (nil: only those sent here before).
 	Queries news.QueryStore
+	// Fragments keeps articles' JSON for the next query that shows them
+	// the same way (nil: none).
+	Fragments *FragmentCache
 	// Logger receives internal errors, which clients see only as
 	// "internal error" with the request id.
 	Logger *slog.Logger
@@ -74,7 +77,8 @@ func newHandler(cfg Options, transports ...graphql.Transport) http.Handler {
 		Hooks: cfg.Webhooks, ViewStore: cfg.ViewStore, Views: cfg.Views, Now: cfg.Now,
 	}
 	cfg.Limits.defaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: costModel()}))
+	schema := NewExecutableSchema(Config{Resolvers: resolver, Complexity: costModel()})
+	srv := handler.New(schema)
 	for _, t := range transports {
 		srv.AddTransport(t)
 	}
@@ -94,6 +98,12 @@ func newHandler(cfg Options, transports ...graphql.Transport) http.Handler {
 	srv.Use(shapeLimit{depth: cfg.Limits.Depth, aliases: cfg.Limits.Aliases})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.Use(costCharge{observe: cfg.Observe, charge: cfg.Charge})
+	if cfg.Fragments != nil {
+		es := schema.(*executableSchema)
+		srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+			return cfg.Fragments.around(ctx, es, next)
+		})
+	}
 	srv.SetErrorPresenter(errorPresenter(cfg))
 	// An answer with errors (PersistedQueryNotFound, a bad argument, a
 	// failed resolver) may be right only for now: no cache may keep it.

@@ -15,7 +15,7 @@ const (
 	// few hundred requests, a fifth of an uncached answer's CPU.
 	serveGCPercent = 400
 	// serveHeadroom is what the soft memory limit allows beyond the
-	// response cache: the collector works harder as the heap nears the
+	// caches (response and fragments): the collector works harder as the heap nears the
 	// limit (never with more than half the CPU), so the heap stays small
 	// whatever GOGC allows. At 1,000,000 articles 64 MiB let a server
 	// with the default cache peak at 147-150 MB resident; 48 MiB keeps it
@@ -25,15 +25,16 @@ const (
 )
 
 // tuneGC applies the serving settings and returns them: the GC percent and
-// the memory limit in bytes, each -1 where the environment decides.
-func tuneGC(responseCache int64) (percent int, limit int64) {
+// the memory limit in bytes (the caches' bytes plus the headroom), each -1
+// where the environment decides.
+func tuneGC(caches int64) (percent int, limit int64) {
 	if os.Getenv("GOGC") != "" {
 		return -1, -1
 	}
 	percent, limit = serveGCPercent, -1
 	debug.SetGCPercent(percent)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		limit = max(responseCache, 0) + serveHeadroom
+		limit = caches + serveHeadroom
 		debug.SetMemoryLimit(limit)
 	}
 	return percent, limit

@@ -27,7 +27,7 @@ func TestTuneGC(t *testing.T) {
 	if p, l := runtimeGC(); p != 400 || l != 112<<20 {
 		t.Errorf("runtime after tuneGC(64 MiB): %d, %d", p, l)
 	}
-	if _, l := tuneGC(-1); l != 48<<20 {
+	if _, l := tuneGC(0); l != 48<<20 {
 		t.Errorf("without a response cache: limit %d, want 48 MiB", l)
 	}
 

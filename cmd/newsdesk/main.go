@@ -143,8 +143,8 @@ func browserAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// cacheBytes converts --response-cache-mb to the server's setting: 0 (or
-// less) turns the cache off.
+// cacheBytes converts --response-cache-mb or --fragment-cache-mb to the
+// server's setting: 0 (or less) turns the cache off.
 func cacheBytes(mb int) int64 {
 	if mb <= 0 {
 		return -1
@@ -238,6 +238,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	allowList := fs.Bool("graphql-allowlist", envBool("NEWSDESK_GRAPHQL_ALLOWLIST"), "serve only registered GraphQL queries (newsdesk queries add) below the editor role (env NEWSDESK_GRAPHQL_ALLOWLIST)")
 	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
 	cacheMB := fs.Int("response-cache-mb", envInt("NEWSDESK_RESPONSE_CACHE_MB", 64), "memory for the cache of public GET answers, in MiB; 0 turns it off (env NEWSDESK_RESPONSE_CACHE_MB)")
+	fragmentMB := fs.Int("fragment-cache-mb", envInt("NEWSDESK_FRAGMENT_CACHE_MB", 8), "memory for the cache of articles' GraphQL JSON, per selection set, in MiB; 0 turns it off (env NEWSDESK_FRAGMENT_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's run, until it stops, to this file (go tool pprof)")
@@ -308,7 +309,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		RateLimit: limited, Budgets: ratelimit.Share(ratelimit.DefaultBudgets, *replicas),
 		TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
 		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
-		ResponseCacheBytes: cacheBytes(*cacheMB),
+		ResponseCacheBytes: cacheBytes(*cacheMB), FragmentCacheBytes: cacheBytes(*fragmentMB),
 	})
 
 	if *readerAddr != "" {
@@ -338,7 +339,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 
 	// After opening the store: an upgrade's migrations may need more memory.
-	gcPercent, memLimit := tuneGC(cacheBytes(*cacheMB))
+	gcPercent, memLimit := tuneGC(max(cacheBytes(*cacheMB), 0) + max(cacheBytes(*fragmentMB), 0))
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
 		"rate_limit", limited, "allowlist", *allowList, "gc_percent", gcPercent, "memory_limit", memLimit,
 		"startup", time.Since(start).String())

@@ -1,8 +1,8 @@
 // Package metrics exposes newsdesk's Prometheus metrics
 // (prometheus/client_golang): HTTP requests by route and status with
 // latency, GraphQL operations by name with their cost, rate-limit
-// refusals, the response cache's hit rate, database pool statistics, and
-// the Go runtime's own.
+// refusals, the response and fragment caches' hit rates, database pool
+// statistics, and the Go runtime's own.
 package metrics
 
 import (
@@ -41,8 +41,9 @@ const maxOperationNames = 200
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
-// by pool name, cache the response cache's counters.
-func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats) *Metrics {
+// by pool name, cache the response cache's counters, fragments the GraphQL
+// fragment cache's.
+func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, fragments func() (hits, misses uint64, bytes int64)) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -66,7 +67,7 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats) *
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.ops, m.cost, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache})
+	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache}, fragmentCollector{fragments})
 	return m
 }
 
@@ -179,4 +180,28 @@ func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(cacheRequests, prometheus.CounterValue, float64(s.Shared), "shared")
 	ch <- prometheus.MustNewConstMetric(cacheWaiting, prometheus.GaugeValue, float64(s.Waiting))
 	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(s.Bytes))
+}
+
+// fragmentCollector reports the GraphQL fragment cache.
+type fragmentCollector struct {
+	stats func() (hits, misses uint64, bytes int64)
+}
+
+var (
+	fragmentRequests = prometheus.NewDesc("newsdesk_fragment_cache_requests_total",
+		"Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
+		[]string{"result"}, nil)
+	fragmentBytes = prometheus.NewDesc("newsdesk_fragment_cache_bytes", "Bytes the GraphQL fragment cache holds.", nil, nil)
+)
+
+func (fragmentCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- fragmentRequests
+	ch <- fragmentBytes
+}
+
+func (c fragmentCollector) Collect(ch chan<- prometheus.Metric) {
+	hits, misses, bytes := c.stats()
+	ch <- prometheus.MustNewConstMetric(fragmentRequests, prometheus.CounterValue, float64(hits), "hit")
+	ch <- prometheus.MustNewConstMetric(fragmentRequests, prometheus.CounterValue, float64(misses), "miss")
+	ch <- prometheus.MustNewConstMetric(fragmentBytes, prometheus.GaugeValue, float64(bytes))
 }

@@ -340,7 +340,10 @@ func TestMetrics(t *testing.T) {
 	e.Get(t, "/v1/articles?limit=2", "", nil)
 	e.Get(t, "/v1/articles/khong-co", "", nil)
 	e.Get(t, "/feeds/rss.xml", "", nil)
-	post(t, e, "", map[string]any{"query": `query HomePage { articles(first: 2) { nodes { slug } } }`, "operationName": "HomePage"})
+	// Twice: the second shows both articles from the fragment cache.
+	for range 2 {
+		post(t, e, "", map[string]any{"query": `query HomePage { articles(first: 2) { nodes { slug } } }`, "operationName": "HomePage"})
+	}
 	post(t, e, "", map[string]any{"query": `query ` + strings.Repeat("x", 100) + ` { categories { slug } }`})
 	if resp, _ := e.Get(t, "/metrics", "", nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous /metrics in production: %d", resp.StatusCode)
@@ -356,12 +359,14 @@ func TestMetrics(t *testing.T) {
 		`newsdesk_http_requests_total{method="GET",route="GET /v1/articles",status="200"} 2`,
 		`newsdesk_http_requests_total{method="GET",route="GET /v1/articles/{slug}",status="404"} 1`,
 		`newsdesk_http_requests_total{method="GET",route="GET /feeds/{file}",status="200"} 1`,
-		`newsdesk_http_requests_total{method="POST",route="POST /graphql",status="200"} 2`,
+		`newsdesk_http_requests_total{method="POST",route="POST /graphql",status="200"} 3`,
 		`newsdesk_http_request_duration_seconds_count{route="GET /v1/articles"} 2`,
 		`newsdesk_response_cache_requests_total{result="hit"} 1`,
-		`newsdesk_graphql_operations_total{operation="HomePage",type="query"} 1`,
+		`newsdesk_graphql_operations_total{operation="HomePage",type="query"} 2`,
 		`newsdesk_graphql_operations_total{operation="other",type="query"} 1`,
-		`newsdesk_graphql_operation_cost_count{operation="HomePage"} 1`,
+		`newsdesk_graphql_operation_cost_count{operation="HomePage"} 2`,
+		`newsdesk_fragment_cache_requests_total{result="miss"} 2`,
+		`newsdesk_fragment_cache_requests_total{result="hit"} 2`,
 		`newsdesk_db_connections_open{pool="read"}`,
 		`go_goroutines`,
 	} {

@@ -88,6 +88,9 @@ type Config struct {
 	// ResponseCacheBytes bounds the in-memory cache of public GET answers
 	// (0: the default, 64 MiB; negative: no cache).
 	ResponseCacheBytes int64
+	// FragmentCacheBytes bounds the cache of articles' GraphQL JSON, kept
+	// per selection set (0: the default, 8 MiB; negative: no cache).
+	FragmentCacheBytes int64
 	// MaxBodyBytes bounds a request body: 413 past it. Default 1 MiB.
 	MaxBodyBytes int64
 	// RequestTimeout is each request's deadline. Default 10s.
@@ -147,12 +150,21 @@ func New(cfg Config) *Server {
 	if cfg.ResponseCacheBytes == 0 {
 		cfg.ResponseCacheBytes = 64 << 20
 	}
+	if cfg.FragmentCacheBytes == 0 {
+		cfg.FragmentCacheBytes = 8 << 20
+	}
 	s := &Server{cfg: cfg}
 	if cfg.ResponseCacheBytes > 0 {
 		// Entries live no longer than a shared cache may keep the answer.
 		s.cache = httpcache.NewResponseCache(cfg.Store, cfg.ResponseCacheBytes, 30*time.Second, cfg.Now)
 	}
-	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats)
+	fragmentStats := func() (hits, misses uint64, bytes int64) { return 0, 0, 0 }
+	var fragments *graph.FragmentCache
+	if cfg.FragmentCacheBytes > 0 {
+		fragments = graph.NewFragmentCache(cfg.FragmentCacheBytes)
+		fragmentStats = fragments.Stats
+	}
+	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats, fragmentStats)
 	var limiter *ratelimit.Limiter
 	if cfg.RateLimit {
 		limiter = ratelimit.New(cfg.Budgets, cfg.TrustedProxies)
@@ -170,6 +182,7 @@ func New(cfg Config) *Server {
 		Now:       cfg.Now,
 		Dev:       cfg.Dev,
 		Limits:    cfg.Limits,
+		Fragments: fragments,
 		Observe:   s.metrics.Operation,
 		Logger:    cfg.Logger,
 		RequestID: RequestID,

@@ -1,0 +1,399 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/cespare/xxhash/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/newsdesk/newsdesk/graph/model"
+	"github.com/newsdesk/newsdesk/internal/httpcache"
+	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// FragmentCache keeps the JSON gqlgen wrote for an article under a selection
+// set, so that the next query showing the same article the same way copies
+// it instead of running the executor over each of its fields again (gqlgen
+// spends some 15 allocations on every field, most of a page's time).
+//
+// An entry's key hashes the selection set (names, aliases, arguments) and
+// everything the article view holds, so a fragment is a pure function of
+// its key: an edit, a rename of an author, category or tag, a publish
+// changes the view and so the key, and needs no invalidation. What the view
+// does not hold keeps a selection out: a field with a resolver (related,
+// status, revisions, avatarUrl...) reads more than the view, so a selection
+// that reaches one is left to the executor from then on; an answer that
+// made an error is not kept either.
+// Only queries are kept; the cache is bounded in bytes, least recently used
+// out first.
+type FragmentCache struct {
+	lru   *lru.Cache[uint64, *fragment]
+	bytes atomic.Int64
+	limit int64
+	// impure holds the selection sets found to reach a resolver: the
+	// executor answers them as it would without this cache (batching
+	// Article.status over a list, for one).
+	impure *lru.Cache[uint64, struct{}]
+	// hits and misses count fragments served and rendered (metrics).
+	hits, misses atomic.Uint64
+}
+
+// fragment is an article's JSON under one selection set.
+type fragment struct {
+	id   int64 // the article's, checked on every hit
+	json []byte
+}
+
+// fragmentOverhead is what an entry costs beside its JSON.
+const fragmentOverhead = 96
+
+// NewFragmentCache returns a cache of articles' JSON that holds at most
+// limit bytes, for Options.Fragments.
+func NewFragmentCache(limit int64) *FragmentCache {
+	f := &FragmentCache{limit: limit}
+	f.impure, _ = lru.New[uint64, struct{}](1024)
+	// The byte limit evicts; the count only has to stay out of its way.
+	f.lru, _ = lru.NewWithEvict(1<<20, func(_ uint64, e *fragment) {
+		f.bytes.Add(-int64(len(e.json) + fragmentOverhead))
+	})
+	return f
+}
+
+// probeKey marks the context of a fragment being rendered, to hear of any
+// resolver field under it.
+type probeKey struct{}
+
+// Stats reports the fragments served from the cache (hits), those
+// rendered (misses), and the bytes held.
+func (f *FragmentCache) Stats() (hits, misses uint64, bytes int64) {
+	return f.hits.Load(), f.misses.Load(), f.bytes.Load()
+}
+
+// around is the field middleware of the handler whose schema renders
+// misses: for a query field whose value is one of the kept types or a
+// list of them, it answers with their JSON, kept or rendered.
+func (f *FragmentCache) around(ctx context.Context, schema *executableSchema, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc.IsResolver {
+		if impure, ok := ctx.Value(probeKey{}).(*atomic.Bool); ok {
+			impure.Store(true)
+		}
+	}
+	def := fc.Field.Definition
+	if def == nil || (def.Type.Name() != "Article" && def.Type.Name() != "ArticleEdge") {
+		return next(ctx)
+	}
+	// One object, or a list [T!]!: lists of other shapes are left to the
+	// executor.
+	if t := def.Type; t.Elem != nil && (!t.NonNull || !t.Elem.NonNull || t.Elem.Elem != nil) {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || ctx.Value(probeKey{}) != nil {
+		// A mutation's answer, or an object inside one being rendered
+		// (kept with it, not apart).
+		return next(ctx)
+	}
+	k := keep{f: f, schema: schema, oc: oc, sel: fc.Field.Selections}
+	var ok bool
+	if k.shape, ok = selectionHash(oc, k.sel, def.Type.Name()); !ok || f.impure.Contains(k.shape) {
+		return next(ctx)
+	}
+	res, err := next(ctx)
+	if err != nil {
+		return res, err
+	}
+	switch v := res.(type) {
+	case *news.ArticleView:
+		return keepOne(ctx, k, v, articleID, (*executionContext)._Article), nil
+	case []*news.ArticleView:
+		return keepList(ctx, k, v, articleID, (*executionContext)._Article,
+			(*executionContext).marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ), nil
+	case *model.ArticleEdge:
+		return keepOne(ctx, k, v, edgeID, (*executionContext)._ArticleEdge), nil
+	case []*model.ArticleEdge:
+		return keepList(ctx, k, v, edgeID, (*executionContext)._ArticleEdge,
+			(*executionContext).marshalNArticleEdge2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋgraphᚋmodelᚐArticleEdgeᚄ), nil
+	}
+	return res, nil
+}
+
+// articleID and edgeID name the article an object shows; false for none.
+func articleID(v *news.ArticleView) (int64, bool) {
+	if v == nil || v.Article == nil {
+		return 0, false
+	}
+	return v.ID, true
+}
+
+func edgeID(e *model.ArticleEdge) (int64, bool) {
+	if e == nil {
+		return 0, false
+	}
+	return articleID(e.Node)
+}
+
+// keep is what rendering and keeping one field's objects needs.
+type keep struct {
+	f      *FragmentCache
+	schema *executableSchema
+	oc     *graphql.OperationContext
+	sel    ast.SelectionSet
+	shape  uint64
+}
+
+// render is the executor's marshalling of one object, renderList of a
+// list of them (its elements side by side).
+type (
+	render[T any]     func(ec *executionContext, ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler
+	renderList[T any] func(ec *executionContext, ctx context.Context, sel ast.SelectionSet, v []T) graphql.Marshaler
+)
+
+// keepOne returns v's JSON, kept or rendered; nil is the executor's.
+func keepOne[T any](ctx context.Context, k keep, v T, id func(T) (int64, bool), r render[T]) any {
+	n, ok := id(v)
+	if !ok {
+		return v
+	}
+	return k.one(ctx, n, reflect.ValueOf(v), func(ec *executionContext, ctx context.Context) graphql.Marshaler {
+		return r(ec, ctx, k.sel, v)
+	})
+}
+
+// keepList returns the JSON of the objects of list, each kept or
+// rendered, unless the first one reaches a resolver: then the executor
+// renders the list, its objects side by side, so that the resolvers batch
+// their reads.
+func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, bool), r render[T], all renderList[T]) any {
+	out := make(graphql.Array, len(list))
+	for i, v := range list {
+		n, ok := id(v)
+		if !ok {
+			return list
+		}
+		// Each object under its index, as the executor's own list gives
+		// it: errors carry the path.
+		ectx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i, Result: v})
+		out[i] = k.one(ectx, n, reflect.ValueOf(v), func(ec *executionContext, ctx context.Context) graphql.Marshaler {
+			return r(ec, ctx, k.sel, v)
+		})
+		if i == 0 && k.f.impure.Contains(k.shape) {
+			return all(newExecutionContext(k.oc, k.schema, nil), ctx, k.sel, list)
+		}
+	}
+	return out
+}
+
+// one returns the JSON of the object v points to, of article id: kept, or
+// rendered by r and then kept when it is a pure function of v and the
+// selection set.
+func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *executionContext, ctx context.Context) graphql.Marshaler) graphql.Marshaler {
+	f := k.f
+	d := xxhash.New()
+	writeUint(d, k.shape)
+	pure := hashValue(d, v.Elem())
+	key := d.Sum64()
+	if e, ok := f.lru.Get(key); pure && ok && e.id == id {
+		f.hits.Add(1)
+		return rawJSON(e.json)
+	}
+	f.misses.Add(1)
+	var impure atomic.Bool
+	errs := len(graphql.GetErrors(ctx))
+	buf := httpcache.GetBuffer()
+	r(newExecutionContext(k.oc, k.schema, nil), context.WithValue(ctx, probeKey{}, &impure)).MarshalGQL(buf)
+	// A copy of its own size: what the cache counts is what it holds.
+	json := bytes.Clone(buf.Bytes())
+	httpcache.PutBuffer(buf)
+	if impure.Load() {
+		f.impure.Add(k.shape, struct{}{})
+		return rawJSON(json)
+	}
+	if !pure || len(graphql.GetErrors(ctx)) != errs {
+		return rawJSON(json)
+	}
+	e := &fragment{id: id, json: json}
+	size := int64(len(e.json) + fragmentOverhead)
+	if size > f.limit/4 {
+		return rawJSON(e.json)
+	}
+	if _, found, _ := f.lru.PeekOrAdd(key, e); found {
+		return rawJSON(e.json)
+	}
+	for f.bytes.Add(size); f.bytes.Load() > f.limit; {
+		if _, _, ok := f.lru.RemoveOldest(); !ok {
+			break
+		}
+	}
+	return rawJSON(e.json)
+}
+
+// rawJSON writes JSON already made.
+type rawJSON []byte
+
+func (r rawJSON) MarshalGQL(w io.Writer) { w.Write(r) }
+
+// selectionHash hashes a selection set as the executor will read it: field
+// names and aliases, arguments with the variables they use, the fragments
+// it spreads, @skip and @include with their conditions. ok is false for a
+// selection whose answer is not one JSON object in place (@defer, and any
+// directive it does not know).
+func selectionHash(oc *graphql.OperationContext, set ast.SelectionSet, typ string) (uint64, bool) {
+	d := xxhash.New()
+	writeString(d, typ)
+	if !hashSelections(d, oc, set) {
+		return 0, false
+	}
+	return d.Sum64(), true
+}
+
+func hashSelections(d *xxhash.Digest, oc *graphql.OperationContext, set ast.SelectionSet) bool {
+	writeUint(d, uint64(len(set)))
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			d.WriteString("f")
+			writeString(d, s.Alias)
+			writeString(d, s.Name)
+			writeUint(d, uint64(len(s.Arguments)))
+			for _, a := range s.Arguments {
+				writeString(d, a.Name)
+				if !hashArgument(d, oc, a.Value) {
+					return false
+				}
+			}
+			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil {
+				return false
+			}
+			d.WriteString("s")
+			writeString(d, s.Definition.TypeCondition)
+			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.Definition.SelectionSet) {
+				return false
+			}
+		case *ast.InlineFragment:
+			d.WriteString("i")
+			writeString(d, s.TypeCondition)
+			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func hashDirectives(d *xxhash.Digest, oc *graphql.OperationContext, dirs ast.DirectiveList) bool {
+	for _, dir := range dirs {
+		if dir.Name != "skip" && dir.Name != "include" {
+			return false
+		}
+		writeString(d, dir.Name)
+		for _, a := range dir.Arguments {
+			if !hashArgument(d, oc, a.Value) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hashArgument hashes an argument's value with its variables filled in.
+func hashArgument(d *xxhash.Digest, oc *graphql.OperationContext, v *ast.Value) bool {
+	val, err := v.Value(oc.Variables)
+	if err != nil {
+		return false
+	}
+	// fmt prints maps with sorted keys, so equal values print alike.
+	writeString(d, fmt.Sprintf("%T:%v", val, val))
+	return true
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// hashValue hashes everything v holds, following pointers and slices; a
+// time is its instant and its zone, which the JSON shows. It is false for
+// a value holding a kind it cannot hash (a map, an interface, a func),
+// which then is never kept.
+func hashValue(d *xxhash.Digest, v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			d.WriteString("n")
+			return true
+		}
+		d.WriteString("p")
+		return hashValue(d, v.Elem())
+	case reflect.Struct:
+		if v.Type() == timeType {
+			var t time.Time
+			switch {
+			case v.CanAddr() && v.CanInterface():
+				t = *v.Addr().Interface().(*time.Time) // no copy to the heap
+			case v.CanInterface():
+				t = v.Interface().(time.Time)
+			default:
+				return false
+			}
+			name, offset := t.Zone()
+			writeUint(d, uint64(t.UnixNano()))
+			writeString(d, name)
+			writeUint(d, uint64(offset))
+			return true
+		}
+		for i := range v.NumField() {
+			if !hashValue(d, v.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice:
+		writeUint(d, uint64(v.Len()))
+		for i := range v.Len() {
+			if !hashValue(d, v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.String:
+		writeString(d, v.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		writeUint(d, uint64(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		writeUint(d, v.Uint())
+	case reflect.Bool:
+		if v.Bool() {
+			d.WriteString("t")
+		} else {
+			d.WriteString("f")
+		}
+	case reflect.Float32, reflect.Float64:
+		writeUint(d, math.Float64bits(v.Float()))
+	default:
+		return false
+	}
+	return true
+}
+
+func writeUint(d *xxhash.Digest, n uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], n)
+	d.Write(b[:])
+}
+
+// writeString writes s with its length, so that "ab","c" and "a","bc" differ.
+func writeString(d *xxhash.Digest, s string) {
+	writeUint(d, uint64(len(s)))
+	d.WriteString(s)
+}
