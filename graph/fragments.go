@@ -20,13 +20,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// FragmentCache keeps the JSON gqlgen wrote for an article under a selection
-// set, so that the next query showing the same article the same way copies
-// it instead of running the executor over each of its fields again (gqlgen
-// spends some 15 allocations on every field, most of a page's time).
+// FragmentCache keeps the JSON gqlgen wrote for an article, or for an edge
+// of an article list, under a selection set, so that the next query showing
+// the same article the same way copies it instead of running the executor
+// over each of its fields again (gqlgen spends some 15 allocations on every
+// field, most of a page's time).
 //
 // An entry's key hashes the selection set (names, aliases, arguments) and
-// everything the article view holds, so a fragment is a pure function of
+// everything the article view (or edge) holds, so a fragment is a pure function of
 // its key: an edit, a rename of an author, category or tag, a publish
 // changes the view and so the key, and needs no invalidation. What the view
 // does not hold keeps a selection out: a field with a resolver (related,
@@ -47,7 +48,7 @@ type FragmentCache struct {
 	hits, misses atomic.Uint64
 }
 
-// fragment is an article's JSON under one selection set.
+// fragment is an article's (or its edge's) JSON under one selection set.
 type fragment struct {
 	id   int64 // the article's, checked on every hit
 	json []byte
