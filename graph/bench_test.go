@@ -12,10 +12,14 @@ import (
 )
 
 // benchQuery measures one GraphQL POST through the real handler (executor,
-// loaders, store, SQLite) without the network.
-func benchQuery(b *testing.B, body string) {
+// loaders, store, SQLite, the fragment cache a server has) without the
+// network.
+func benchQuery(b *testing.B, body string) { benchHandler(b, body, graph.NewFragmentCache(8<<20)) }
+
+// benchHandler measures body through a handler with fragments (nil: none).
+func benchHandler(b *testing.B, body string, fragments *graph.FragmentCache) {
 	db := sqlitetest.OpenDemo(b, sqlite.Options{})
-	h := graph.NewHandler(graph.Options{Store: db, Fragments: graph.NewFragmentCache(16 << 20)})
+	h := graph.NewHandler(graph.Options{Store: db, Fragments: fragments})
 	run := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -42,9 +46,13 @@ func BenchmarkArticleBySlug(b *testing.B) {
 	benchQuery(b, `{"query":"{ article(slug: \"`+seedSlug+`\") { id slug title excerpt bodyHtml publishedAt coverImage { url caption } authors { name slug } category { name slug } tags { name slug } } }"}`)
 }
 
-func BenchmarkArticlePage20(b *testing.B) {
-	benchQuery(b, `{"query":"{ articles(first: 20) { edges { cursor node { id slug title excerpt publishedAt coverImage { url } authors { name slug } category { name slug } tags { name slug } } } pageInfo { hasNextPage endCursor } } }"}`)
-}
+const page20 = `{"query":"{ articles(first: 20) { edges { cursor node { id slug title excerpt publishedAt coverImage { url } authors { name slug } category { name slug } tags { name slug } } } pageInfo { hasNextPage endCursor } } }"}`
+
+func BenchmarkArticlePage20(b *testing.B) { benchQuery(b, page20) }
+
+// BenchmarkArticlePage20Executor renders every article with gqlgen's
+// executor, as without the fragment cache.
+func BenchmarkArticlePage20Executor(b *testing.B) { benchHandler(b, page20, nil) }
 
 // BenchmarkArticleFloorFields asks for what the load benchmark's GraphQL
 // article workload and its floor answer.
