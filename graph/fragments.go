@@ -199,10 +199,10 @@ func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, b
 // selection set.
 func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *executionContext, ctx context.Context) graphql.Marshaler) graphql.Marshaler {
 	f := k.f
-	d := xxhash.New()
-	writeUint(d, k.shape)
+	d := newHasher()
+	d.uint(k.shape)
 	pure := hashValue(d, v.Elem())
-	key := d.Sum64()
+	key := d.sum()
 	if e, ok := f.lru.Get(key); pure && ok && e.id == id {
 		f.hits.Add(1)
 		return rawJSON(e.json)
@@ -249,25 +249,25 @@ func (r rawJSON) MarshalGQL(w io.Writer) { w.Write(r) }
 // selection whose answer is not one JSON object in place (@defer, and any
 // directive it does not know).
 func selectionHash(oc *graphql.OperationContext, set ast.SelectionSet, typ string) (uint64, bool) {
-	d := xxhash.New()
-	writeString(d, typ)
+	d := newHasher()
+	d.string(typ)
 	if !hashSelections(d, oc, set) {
 		return 0, false
 	}
-	return d.Sum64(), true
+	return d.sum(), true
 }
 
-func hashSelections(d *xxhash.Digest, oc *graphql.OperationContext, set ast.SelectionSet) bool {
-	writeUint(d, uint64(len(set)))
+func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSet) bool {
+	d.uint(uint64(len(set)))
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
-			d.WriteString("f")
-			writeString(d, s.Alias)
-			writeString(d, s.Name)
-			writeUint(d, uint64(len(s.Arguments)))
+			d.mark('f')
+			d.string(s.Alias)
+			d.string(s.Name)
+			d.uint(uint64(len(s.Arguments)))
 			for _, a := range s.Arguments {
-				writeString(d, a.Name)
+				d.string(a.Name)
 				if !hashArgument(d, oc, a.Value) {
 					return false
 				}
@@ -279,14 +279,14 @@ func hashSelections(d *xxhash.Digest, oc *graphql.OperationContext, set ast.Sele
 			if s.Definition == nil {
 				return false
 			}
-			d.WriteString("s")
-			writeString(d, s.Definition.TypeCondition)
+			d.mark('s')
+			d.string(s.Definition.TypeCondition)
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.Definition.SelectionSet) {
 				return false
 			}
 		case *ast.InlineFragment:
-			d.WriteString("i")
-			writeString(d, s.TypeCondition)
+			d.mark('i')
+			d.string(s.TypeCondition)
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
 				return false
 			}
@@ -297,12 +297,12 @@ func hashSelections(d *xxhash.Digest, oc *graphql.OperationContext, set ast.Sele
 	return true
 }
 
-func hashDirectives(d *xxhash.Digest, oc *graphql.OperationContext, dirs ast.DirectiveList) bool {
+func hashDirectives(d *hasher, oc *graphql.OperationContext, dirs ast.DirectiveList) bool {
 	for _, dir := range dirs {
 		if dir.Name != "skip" && dir.Name != "include" {
 			return false
 		}
-		writeString(d, dir.Name)
+		d.string(dir.Name)
 		for _, a := range dir.Arguments {
 			if !hashArgument(d, oc, a.Value) {
 				return false
@@ -313,13 +313,13 @@ func hashDirectives(d *xxhash.Digest, oc *graphql.OperationContext, dirs ast.Dir
 }
 
 // hashArgument hashes an argument's value with its variables filled in.
-func hashArgument(d *xxhash.Digest, oc *graphql.OperationContext, v *ast.Value) bool {
+func hashArgument(d *hasher, oc *graphql.OperationContext, v *ast.Value) bool {
 	val, err := v.Value(oc.Variables)
 	if err != nil {
 		return false
 	}
 	// fmt prints maps with sorted keys, so equal values print alike.
-	writeString(d, fmt.Sprintf("%T:%v", val, val))
+	d.string(fmt.Sprintf("%T:%v", val, val))
 	return true
 }
 
@@ -329,14 +329,14 @@ var timeType = reflect.TypeFor[time.Time]()
 // time is its instant and its zone, which the JSON shows. It is false for
 // a value holding a kind it cannot hash (a map, an interface, a func),
 // which then is never kept.
-func hashValue(d *xxhash.Digest, v reflect.Value) bool {
+func hashValue(d *hasher, v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			d.WriteString("n")
+			d.mark('n')
 			return true
 		}
-		d.WriteString("p")
+		d.mark('p')
 		return hashValue(d, v.Elem())
 	case reflect.Struct:
 		if v.Type() == timeType {
@@ -350,9 +350,9 @@ func hashValue(d *xxhash.Digest, v reflect.Value) bool {
 				return false
 			}
 			name, offset := t.Zone()
-			writeUint(d, uint64(t.UnixNano()))
-			writeString(d, name)
-			writeUint(d, uint64(offset))
+			d.uint(uint64(t.UnixNano()))
+			d.string(name)
+			d.uint(uint64(offset))
 			return true
 		}
 		for i := range v.NumField() {
@@ -361,40 +361,83 @@ func hashValue(d *xxhash.Digest, v reflect.Value) bool {
 			}
 		}
 	case reflect.Slice:
-		writeUint(d, uint64(v.Len()))
+		d.uint(uint64(v.Len()))
 		for i := range v.Len() {
 			if !hashValue(d, v.Index(i)) {
 				return false
 			}
 		}
 	case reflect.String:
-		writeString(d, v.String())
+		d.string(v.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		writeUint(d, uint64(v.Int()))
+		d.uint(uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		writeUint(d, v.Uint())
+		d.uint(v.Uint())
 	case reflect.Bool:
 		if v.Bool() {
-			d.WriteString("t")
+			d.mark('t')
 		} else {
-			d.WriteString("f")
+			d.mark('f')
 		}
 	case reflect.Float32, reflect.Float64:
-		writeUint(d, math.Float64bits(v.Float()))
+		d.uint(math.Float64bits(v.Float()))
 	default:
 		return false
 	}
 	return true
 }
 
-func writeUint(d *xxhash.Digest, n uint64) {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], n)
-	d.Write(b[:])
+// hasher feeds xxhash through a buffer: a key is made of many small
+// pieces, and a Write for each cost more than the hashing itself.
+type hasher struct {
+	d   xxhash.Digest
+	buf [256]byte
+	n   int
 }
 
-// writeString writes s with its length, so that "ab","c" and "a","bc" differ.
-func writeString(d *xxhash.Digest, s string) {
-	writeUint(d, uint64(len(s)))
-	d.WriteString(s)
+func newHasher() *hasher {
+	h := &hasher{}
+	h.d.Reset()
+	return h
+}
+
+func (h *hasher) flush() {
+	h.d.Write(h.buf[:h.n])
+	h.n = 0
+}
+
+// sum returns the hash of everything written.
+func (h *hasher) sum() uint64 {
+	h.flush()
+	return h.d.Sum64()
+}
+
+// mark writes one byte that says what comes next.
+func (h *hasher) mark(c byte) {
+	if h.n == len(h.buf) {
+		h.flush()
+	}
+	h.buf[h.n] = c
+	h.n++
+}
+
+func (h *hasher) uint(n uint64) {
+	if h.n+8 > len(h.buf) {
+		h.flush()
+	}
+	binary.LittleEndian.PutUint64(h.buf[h.n:], n)
+	h.n += 8
+}
+
+// string writes s with its length, so that "ab","c" and "a","bc" differ.
+func (h *hasher) string(s string) {
+	h.uint(uint64(len(s)))
+	if len(s) > len(h.buf)-h.n {
+		h.flush()
+		if len(s) > len(h.buf) {
+			h.d.WriteString(s)
+			return
+		}
+	}
+	h.n += copy(h.buf[h.n:], s)
 }
