@@ -32,18 +32,18 @@ import (
 // changes the view and so the key, and needs no invalidation. What the view
 // does not hold keeps a selection out: a field with a resolver (related,
 // status, revisions, avatarUrl...) reads more than the view, so a selection
-// that reaches one is left to the executor from then on; an answer that
-// made an error is not kept either.
+// that reaches one is left to the executor; an answer that made an error
+// is not kept either.
 // Only queries are kept; the cache is bounded in bytes, least recently used
 // out first.
 type FragmentCache struct {
 	lru   *lru.Cache[uint64, *fragment]
 	bytes atomic.Int64
 	limit int64
-	// impure holds the selection sets found to reach a resolver: the
-	// executor answers them as it would without this cache (batching
-	// Article.status over a list, for one).
-	impure *lru.Cache[uint64, struct{}]
+	// shapes remembers which selection sets are pure (see pure): the
+	// executor answers the others as it would without this cache
+	// (batching Article.status over a list, for one).
+	shapes *lru.Cache[uint64, bool]
 	// hits and misses count fragments served and rendered (metrics).
 	hits, misses atomic.Uint64
 }
@@ -61,17 +61,13 @@ const fragmentOverhead = 96
 // limit bytes, for Options.Fragments.
 func NewFragmentCache(limit int64) *FragmentCache {
 	f := &FragmentCache{limit: limit}
-	f.impure, _ = lru.New[uint64, struct{}](1024)
+	f.shapes, _ = lru.New[uint64, bool](1024)
 	// The byte limit evicts; the count only has to stay out of its way.
 	f.lru, _ = lru.NewWithEvict(1<<20, func(_ uint64, e *fragment) {
 		f.bytes.Add(-int64(len(e.json) + fragmentOverhead))
 	})
 	return f
 }
-
-// probeKey marks the context of a fragment being rendered, to hear of any
-// resolver field under it.
-type probeKey struct{}
 
 // Stats reports the fragments served from the cache (hits), those
 // rendered (misses), and the bytes held.
@@ -84,11 +80,6 @@ func (f *FragmentCache) Stats() (hits, misses uint64, bytes int64) {
 // list of them, it answers with their JSON, kept or rendered.
 func (f *FragmentCache) around(ctx context.Context, schema *executableSchema, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc.IsResolver {
-		if impure, ok := ctx.Value(probeKey{}).(*atomic.Bool); ok {
-			impure.Store(true)
-		}
-	}
 	def := fc.Field.Definition
 	if def == nil || (def.Type.Name() != "Article" && def.Type.Name() != "ArticleEdge") {
 		return next(ctx)
@@ -99,14 +90,14 @@ func (f *FragmentCache) around(ctx context.Context, schema *executableSchema, ne
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation != ast.Query || ctx.Value(probeKey{}) != nil {
-		// A mutation's answer, or an object inside one being rendered
-		// (kept with it, not apart).
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || ctx.Value(renderingKey{}) != nil {
+		// A mutation's answer, or an edge's article being rendered (kept
+		// with the edge, not apart).
 		return next(ctx)
 	}
 	k := keep{f: f, schema: schema, oc: oc, sel: fc.Field.Selections}
 	var ok bool
-	if k.shape, ok = selectionHash(oc, k.sel, def.Type.Name()); !ok || f.impure.Contains(k.shape) {
+	if k.shape, ok = selectionHash(oc, k.sel, def.Type.Name()); !ok || !f.pure(ctx, fc, k.shape) {
 		return next(ctx)
 	}
 	res, err := next(ctx)
@@ -117,15 +108,66 @@ func (f *FragmentCache) around(ctx context.Context, schema *executableSchema, ne
 	case *news.ArticleView:
 		return keepOne(ctx, k, v, articleID, (*executionContext)._Article), nil
 	case []*news.ArticleView:
-		return keepList(ctx, k, v, articleID, (*executionContext)._Article,
-			(*executionContext).marshalNArticle2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋinternalᚋnewsᚐArticleViewᚄ), nil
+		return keepList(ctx, k, v, articleID, (*executionContext)._Article), nil
 	case *model.ArticleEdge:
 		return keepOne(ctx, k, v, edgeID, (*executionContext)._ArticleEdge), nil
 	case []*model.ArticleEdge:
-		return keepList(ctx, k, v, edgeID, (*executionContext)._ArticleEdge,
-			(*executionContext).marshalNArticleEdge2ᚕᚖgithubᚗcomᚋnewsdeskᚋnewsdeskᚋgraphᚋmodelᚐArticleEdgeᚄ), nil
+		return keepList(ctx, k, v, edgeID, (*executionContext)._ArticleEdge), nil
 	}
 	return res, nil
+}
+
+// renderingKey marks the context of an object being rendered for the
+// cache.
+type renderingKey struct{}
+
+// pure reports whether the selection under fc, of hash shape, reads
+// nothing but the object: no field in it, however deep, has a resolver or
+// arguments (only resolvers take them here). gqlgen's own field contexts
+// say which fields have resolvers; the others are struct fields and
+// methods that take no context (NodeID), which read the object alone. The
+// answer is remembered by shape.
+func (f *FragmentCache) pure(ctx context.Context, fc *graphql.FieldContext, shape uint64) bool {
+	if p, ok := f.shapes.Get(shape); ok {
+		return p
+	}
+	p := fc.Child != nil && pureSelection(ctx, fc.Child, fc.Field.Selections)
+	f.shapes.Add(shape, p)
+	return p
+}
+
+func pureSelection(ctx context.Context, child func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error), set ast.SelectionSet) bool {
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == "__typename" {
+				continue
+			}
+			if len(s.Arguments) > 0 {
+				return false
+			}
+			// Without arguments, making a field's context has no side
+			// effect (no error to report).
+			cfc, err := child(ctx, graphql.CollectedField{Field: s, Selections: s.SelectionSet})
+			if err != nil || cfc.IsResolver {
+				return false
+			}
+			if len(s.SelectionSet) > 0 && (cfc.Child == nil || !pureSelection(ctx, cfc.Child, s.SelectionSet)) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || !pureSelection(ctx, child, s.Definition.SelectionSet) {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !pureSelection(ctx, child, s.SelectionSet) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // articleID and edgeID name the article an object shows; false for none.
@@ -152,12 +194,8 @@ type keep struct {
 	shape  uint64
 }
 
-// render is the executor's marshalling of one object, renderList of a
-// list of them (its elements side by side).
-type (
-	render[T any]     func(ec *executionContext, ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler
-	renderList[T any] func(ec *executionContext, ctx context.Context, sel ast.SelectionSet, v []T) graphql.Marshaler
-)
+// render is the executor's marshalling of one object.
+type render[T any] func(ec *executionContext, ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler
 
 // keepOne returns v's JSON, kept or rendered; nil is the executor's.
 func keepOne[T any](ctx context.Context, k keep, v T, id func(T) (int64, bool), r render[T]) any {
@@ -170,11 +208,9 @@ func keepOne[T any](ctx context.Context, k keep, v T, id func(T) (int64, bool), 
 	})
 }
 
-// keepList returns the JSON of the objects of list, each kept or
-// rendered, unless the first one reaches a resolver: then the executor
-// renders the list, its objects side by side, so that the resolvers batch
-// their reads.
-func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, bool), r render[T], all renderList[T]) any {
+// keepList returns the JSON of the objects of a [T!]!, each kept or
+// rendered; null, as the executor's list, when one of them is null.
+func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, bool), r render[T]) any {
 	out := make(graphql.Array, len(list))
 	for i, v := range list {
 		n, ok := id(v)
@@ -187,39 +223,42 @@ func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, b
 		out[i] = k.one(ectx, n, reflect.ValueOf(v), func(ec *executionContext, ctx context.Context) graphql.Marshaler {
 			return r(ec, ctx, k.sel, v)
 		})
-		if i == 0 && k.f.impure.Contains(k.shape) {
-			return all(newExecutionContext(k.oc, k.schema, nil), ctx, k.sel, list)
+	}
+	// After every object, as the executor: each null reports its error.
+	for _, m := range out {
+		if m == graphql.Null {
+			return graphql.Null
 		}
 	}
 	return out
 }
 
 // one returns the JSON of the object v points to, of article id: kept, or
-// rendered by r and then kept when it is a pure function of v and the
-// selection set.
+// rendered by r and then kept unless the render made an error. A render
+// that came out null (a non-null field inside it failed) is null, for the
+// executor to carry it up.
 func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *executionContext, ctx context.Context) graphql.Marshaler) graphql.Marshaler {
 	f := k.f
 	d := newHasher()
 	d.uint(k.shape)
-	pure := hashValue(d, v.Elem())
+	hashable := hashValue(d, v.Elem())
 	key := d.sum()
-	if e, ok := f.lru.Get(key); pure && ok && e.id == id {
+	if e, ok := f.lru.Get(key); hashable && ok && e.id == id {
 		f.hits.Add(1)
 		return rawJSON(e.json)
 	}
 	f.misses.Add(1)
-	var impure atomic.Bool
 	errs := len(graphql.GetErrors(ctx))
+	m := r(newExecutionContext(k.oc, k.schema, nil), context.WithValue(ctx, renderingKey{}, true))
+	if m == graphql.Null {
+		return m
+	}
 	buf := httpcache.GetBuffer()
-	r(newExecutionContext(k.oc, k.schema, nil), context.WithValue(ctx, probeKey{}, &impure)).MarshalGQL(buf)
+	m.MarshalGQL(buf)
 	// A copy of its own size: what the cache counts is what it holds.
 	json := bytes.Clone(buf.Bytes())
 	httpcache.PutBuffer(buf)
-	if impure.Load() {
-		f.impure.Add(k.shape, struct{}{})
-		return rawJSON(json)
-	}
-	if !pure || len(graphql.GetErrors(ctx)) != errs {
+	if !hashable || len(graphql.GetErrors(ctx)) != errs {
 		return rawJSON(json)
 	}
 	e := &fragment{id: id, json: json}

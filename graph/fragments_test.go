@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,10 +29,16 @@ type fragmentEnv struct {
 func newFragmentEnv(t testing.TB, limit int64) *fragmentEnv {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	return newFragmentEnvOn(t, db, db, limit)
+}
+
+// newFragmentEnvOn serves store (db underneath).
+func newFragmentEnvOn(t testing.TB, db *sqlite.DB, store graphStore, limit int64) *fragmentEnv {
+	t.Helper()
 	cache := graph.NewFragmentCache(limit)
 	e := &fragmentEnv{t: t, db: db, cache: cache,
-		cached:   httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Fragments: cache})),
-		executor: httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db})),
+		cached:   httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Fragments: cache})),
+		executor: httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db})),
 	}
 	t.Cleanup(e.cached.Close)
 	t.Cleanup(e.executor.Close)
@@ -55,16 +62,36 @@ func (e *fragmentEnv) post(srv *httptest.Server, query string, vars map[string]a
 }
 
 // same asks both handlers, twice from the cached one (a miss, then what
-// it kept), and fails unless all three answers are byte for byte the same.
+// it kept), and fails unless all three answers are the same: data byte for
+// byte, errors the same set (the executor reports the errors of a list's
+// elements in the order its goroutines end).
 func (e *fragmentEnv) same(query string, vars map[string]any) string {
 	e.t.Helper()
 	want := e.post(e.executor, query, vars)
 	for _, round := range []string{"rendered", "kept"} {
-		if got := e.post(e.cached, query, vars); got != want {
+		if got := e.post(e.cached, query, vars); canonical(e.t, got) != canonical(e.t, want) {
 			e.t.Fatalf("%s fragment differs from the executor's answer\nquery %s %v\ngot  %s\nwant %s", round, query, vars, got, want)
 		}
 	}
 	return want
+}
+
+// canonical is a GraphQL answer with its data as written and its errors
+// sorted.
+func canonical(t testing.TB, answer string) string {
+	var r struct {
+		Data   json.RawMessage   `json:"data"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(answer), &r); err != nil {
+		t.Fatalf("%s: %v", answer, err)
+	}
+	errs := make([]string, len(r.Errors))
+	for i, e := range r.Errors {
+		errs[i] = string(e)
+	}
+	slices.Sort(errs)
+	return string(r.Data) + "\n" + strings.Join(errs, "\n")
 }
 
 const pageQuery = `query Page($first: Int) { articles(first: $first) { edges { cursor node { id slug title excerpt publishedAt coverImage { url caption } authors { name slug } category { name slug } tags { name slug } } } } }`
@@ -86,15 +113,22 @@ func TestFragmentsAnswerAsTheExecutor(t *testing.T) {
 		{`query($on: Boolean!) { articles(first: 5) { nodes { slug excerpt @include(if: $on) title @skip(if: $on) } } }`, map[string]any{"on": false}},
 		{`{ articles(first: 3) { nodes { slug title __typename } } }`, nil},
 		{`{ search(query: "thong tin", first: 5) { edges { node { slug title } } } }`, nil},
-		// Resolvers under an article: the executor's, every time.
+		// Resolvers under an article: the executor's, every time, with
+		// their errors once each (revisions are for editors).
 		{`{ articles(first: 5) { nodes { slug status related(first: 2) { slug title } } } }`, nil},
+		{`{ articles(first: 3) { nodes { slug revisions { number } } } }`, nil},
+		{`{ search(query: "thong tin", first: 1) { edges { cursor node { slug revisions { number } } } } }`, nil},
+		{`{ articles(first: 3) { edges { node { related(first: 0) { slug } } } } }`, nil},
+		// An argument the executor cannot read reports its error once.
+		{`{ articles(first: 2) { nodes { category { articles(first: 1, filter: {publishedAfter: "hôm qua"}) { nodes { slug } } } } } }`, nil},
 		{`{ article(slug: "` + seedSlug + `") { slug related { slug authors { name avatarUrl } } } }`, nil},
 		{`query($n: Int) { article(slug: "` + seedSlug + `") { related(first: $n) { slug } } }`, map[string]any{"n": 1}},
 		{`query($n: Int) { article(slug: "` + seedSlug + `") { related(first: $n) { slug } } }`, map[string]any{"n": 3}},
 	}
 	for _, q := range queries {
-		if got := e.same(q.query, q.vars); strings.Contains(got, `"errors"`) {
-			t.Errorf("query %s failed: %s", q.query, got)
+		bad := strings.Contains(q.query, "revisions") || strings.Contains(q.query, "first: 0") || strings.Contains(q.query, "hôm qua")
+		if got := e.same(q.query, q.vars); strings.Contains(got, `"errors"`) != bad {
+			t.Errorf("query %s: %s", q.query, got)
 		}
 	}
 	// The page again: its 20 edges (cursor and article) from memory.
@@ -143,7 +177,7 @@ func TestFragmentsFollowEdits(t *testing.T) {
 	}
 	// A resolver under an article reads more than the article: its
 	// answer is never kept, so pinning a related story shows at once.
-	related := `query($slug: String) { article(slug: $slug) { slug related(first: 2) { slug } } }`
+	related := `query($slug: String) { article(slug: $slug) { slug related { slug } } }`
 	before := e.same(related, vars)
 	pinned, err := e.db.ArticleBySlug(ctx, "tu-bo-ton-tao-di-tich-den-nghe")
 	if err != nil {
@@ -181,5 +215,51 @@ func TestFragmentsBounded(t *testing.T) {
 	}
 	if _, misses, _ := e.cache.Stats(); misses <= 20 {
 		t.Errorf("%d misses for 20 articles shown three times through %d bytes: evicted ones must be rendered again", misses, limit)
+	}
+}
+
+// graphStore is what the handler reads.
+type graphStore interface {
+	news.Reader
+	news.SearchStore
+}
+
+// treeWithout is a store whose category tree lacks one category, as when
+// it vanishes under a read: its articles' non-null category fails.
+type treeWithout struct {
+	*sqlite.DB
+	slug string
+}
+
+func (s treeWithout) CategoryTree(ctx context.Context) (*news.CategoryTree, error) {
+	all, err := s.DB.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var kept []*news.Category
+	for _, c := range all {
+		if c.Slug != s.slug {
+			kept = append(kept, c)
+		}
+	}
+	return news.NewCategoryTree(kept), nil
+}
+
+// TestFragmentsCarryNullsUp: an article whose non-null field fails is
+// null, and the null goes up to the nearest nullable field with its
+// error, with the cache as without it (a list of [Article!]! becomes
+// null, not a list holding a null).
+func TestFragmentsCarryNullsUp(t *testing.T) {
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	e := newFragmentEnvOn(t, db, treeWithout{DB: db, slug: "chinh-tri"}, 4<<20)
+	for _, q := range []string{
+		`{ articles(first: 20) { nodes { slug category { name } } } }`,
+		`{ articles(first: 20) { edges { cursor node { slug category { name } } } } }`,
+		`{ search(query: "thong tin", first: 20) { edges { node { slug category { name } } } } }`,
+		`{ article(slug: "hai-phong-ho-tro-moi-thanh-nien-nhap-ngu-10-trieu-dong") { slug category { name } } }`,
+	} {
+		if got := e.same(q, nil); !strings.Contains(got, `"errors"`) || strings.Contains(got, `null,`) {
+			t.Errorf("%s: %s", q, got)
+		}
 	}
 }
