@@ -54,8 +54,12 @@ type fragment struct {
 	json []byte
 }
 
-// fragmentOverhead is what an entry costs beside its JSON.
-const fragmentOverhead = 96
+// size is what the cache counts for e.
+func (e *fragment) size() int64 { return int64(cap(e.json) + fragmentOverhead) }
+
+// fragmentOverhead is what an entry costs beside its JSON's capacity: the
+// entry, the LRU's element and its map slot (measured: about 140 bytes).
+const fragmentOverhead = 192
 
 // NewFragmentCache returns a cache of articles' JSON that holds at most
 // limit bytes, for Options.Fragments.
@@ -64,7 +68,7 @@ func NewFragmentCache(limit int64) *FragmentCache {
 	f.shapes, _ = lru.New[uint64, bool](1024)
 	// The byte limit evicts; the count only has to stay out of its way.
 	f.lru, _ = lru.NewWithEvict(1<<20, func(_ uint64, e *fragment) {
-		f.bytes.Add(-int64(len(e.json) + fragmentOverhead))
+		f.bytes.Add(-e.size())
 	})
 	return f
 }
@@ -211,16 +215,19 @@ func keepOne[T any](ctx context.Context, k keep, v T, id func(T) (int64, bool), 
 // keepList returns the JSON of the objects of a [T!]!, each kept or
 // rendered; null, as the executor's list, when one of them is null.
 func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, bool), r render[T]) any {
+	ids := make([]int64, len(list))
+	for i, v := range list {
+		var ok bool
+		if ids[i], ok = id(v); !ok {
+			return list // a nil: the executor's answer, before any render
+		}
+	}
 	out := make(graphql.Array, len(list))
 	for i, v := range list {
-		n, ok := id(v)
-		if !ok {
-			return list
-		}
 		// Each object under its index, as the executor's own list gives
 		// it: errors carry the path.
 		ectx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i, Result: v})
-		out[i] = k.one(ectx, n, reflect.ValueOf(v), func(ec *executionContext, ctx context.Context) graphql.Marshaler {
+		out[i] = k.one(ectx, ids[i], reflect.ValueOf(v), func(ec *executionContext, ctx context.Context) graphql.Marshaler {
 			return r(ec, ctx, k.sel, v)
 		})
 	}
@@ -248,7 +255,7 @@ func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *exe
 		return rawJSON(e.json)
 	}
 	f.misses.Add(1)
-	errs := len(graphql.GetErrors(ctx))
+	errs := errorCount(ctx)
 	m := r(newExecutionContext(k.oc, k.schema, nil), context.WithValue(ctx, renderingKey{}, true))
 	if m == graphql.Null {
 		return m
@@ -258,11 +265,11 @@ func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *exe
 	// A copy of its own size: what the cache counts is what it holds.
 	json := bytes.Clone(buf.Bytes())
 	httpcache.PutBuffer(buf)
-	if !hashable || len(graphql.GetErrors(ctx)) != errs {
+	if !hashable || errorCount(ctx) != errs {
 		return rawJSON(json)
 	}
 	e := &fragment{id: id, json: json}
-	size := int64(len(e.json) + fragmentOverhead)
+	size := e.size()
 	if size > f.limit/4 {
 		return rawJSON(e.json)
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -83,6 +84,29 @@ func TestHashSeesEveryField(t *testing.T) {
 	visit("edge", reflect.ValueOf(e))
 	if h, _ := edgeHash(e); h != base || seen < 40 {
 		t.Errorf("%d values changed and put back, hash %x, want %x", seen, h, base)
+	}
+}
+
+// TestKeptTypesHaveNoContextMethods: pureSelection takes a field without a
+// resolver for a function of its object, which a method that takes the
+// request's context need not be (gqlgen calls such a method with it and
+// does not mark it a resolver). None of the kept types, or the types they
+// hold, may have one.
+func TestKeptTypesHaveNoContextMethods(t *testing.T) {
+	ctxType := reflect.TypeFor[context.Context]()
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[*news.ArticleView](), reflect.TypeFor[*news.Article](), reflect.TypeFor[*news.Author](),
+		reflect.TypeFor[*news.Category](), reflect.TypeFor[*news.Tag](), reflect.TypeFor[*news.Image](),
+		reflect.TypeFor[*model.ArticleEdge](),
+	} {
+		for i := range typ.NumMethod() {
+			m := typ.Method(i)
+			for j := 1; j < m.Type.NumIn(); j++ {
+				if m.Type.In(j).Implements(ctxType) {
+					t.Errorf("%s.%s takes a context: the fragment cache would keep what it answers as if it read the object alone", typ, m.Name)
+				}
+			}
+		}
 	}
 }
 

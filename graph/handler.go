@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -110,8 +111,8 @@ func newHandler(cfg Options, transports ...graphql.Transport) http.Handler {
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
 		if resp != nil && len(resp.Errors) > 0 {
-			if h, ok := ctx.Value(headerKey{}).(http.Header); ok {
-				h.Set("Cache-Control", "no-store")
+			if rq, ok := ctx.Value(requestKey{}).(*request); ok {
+				rq.header.Set("Cache-Control", "no-store")
 			}
 		}
 		return resp
@@ -120,21 +121,40 @@ func newHandler(cfg Options, transports ...graphql.Transport) http.Handler {
 		cfg.Logger.ErrorContext(ctx, "graphql panic", "panic", p, "request_id", cfg.RequestID(ctx))
 		return errors.New("internal error")
 	})
-	withHeader := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), headerKey{}, w.Header())))
+	withRequest := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey{}, &request{header: w.Header()})))
 	})
-	return loader.Middleware(resolver.reader, withHeader)
+	return loader.Middleware(resolver.reader, withRequest)
 }
 
-// headerKey carries the response's header map to the response middleware.
-// The server's caching layers buffer the answer, so a header set once the
-// operation has run still goes out with it.
-type headerKey struct{}
+// request is what the handler keeps of one request: the response's header
+// map, for the response middleware (the server's caching layers buffer the
+// answer, so a header set once the operation has run still goes out with
+// it), and the number of errors the response has so far (the error
+// presenter sees each), by which the fragment cache tells a render that
+// made one without copying the errors.
+type request struct {
+	header http.Header
+	errors atomic.Int64
+}
+
+type requestKey struct{}
+
+// errorCount returns the number of errors ctx's response has so far.
+func errorCount(ctx context.Context) int64 {
+	if rq, ok := ctx.Value(requestKey{}).(*request); ok {
+		return rq.errors.Load()
+	}
+	return 0
+}
 
 // errorPresenter maps domain errors to extensions.code and hides every other
 // error behind "internal error" and the request id, logging the cause.
 func errorPresenter(cfg Options) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
+		if rq, ok := ctx.Value(requestKey{}).(*request); ok {
+			rq.errors.Add(1)
+		}
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 			// Parse and validation errors made by gqlgen itself: safe, and
