@@ -2,7 +2,6 @@ package httpcache
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/newsdesk/newsdesk/internal/sizedlru"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -33,16 +33,13 @@ type Source interface {
 // coalescing), so that a publish, which empties the cache, is not followed
 // by every reader of the front page computing it at the same time.
 type ResponseCache struct {
-	src    Source
-	now    func() time.Time
-	maxAge time.Duration
-	limit  int64
+	src     Source
+	now     func() time.Time
+	maxAge  time.Duration
+	entries *sizedlru.Cache[string, *entry]
 
-	mu      sync.Mutex
-	entries map[string]*list.Element
-	lru     list.List // front: most recently used
-	bytes   int64
 	// The next scheduled publication, read once per generation.
+	mu       sync.Mutex
 	nextGen  uint64
 	next     time.Time
 	nextRead bool
@@ -69,7 +66,8 @@ func NewResponseCache(src Source, limit int64, maxAge time.Duration, now func() 
 	if now == nil {
 		now = time.Now
 	}
-	return &ResponseCache{src: src, now: now, maxAge: maxAge, limit: limit, entries: map[string]*list.Element{}}
+	// One answer may not crowd out the rest: at most an eighth.
+	return &ResponseCache{src: src, now: now, maxAge: maxAge, entries: sizedlru.New[string](limit, limit/8, (*entry).size)}
 }
 
 // Stats are the response cache's counters.
@@ -81,9 +79,7 @@ type Stats struct {
 
 // Stats returns the counters so far and the bytes held.
 func (c *ResponseCache) Stats() Stats {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Shared: c.shared.Load(), Waiting: c.waiting.Load(), Bytes: c.bytes}
+	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Shared: c.shared.Load(), Waiting: c.waiting.Load(), Bytes: c.entries.Bytes()}
 }
 
 // cachedHeaders are the response headers an entry keeps, in canonical form.
@@ -179,18 +175,14 @@ func (e *entry) serve(w http.ResponseWriter) {
 }
 
 func (c *ResponseCache) get(key string, gen uint64) *entry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	e, ok := c.entries.Get(key)
 	if !ok {
 		return nil
 	}
-	e := el.Value.(*entry)
 	if e.gen != gen || !c.now().Before(e.expires) {
-		c.remove(el)
+		c.entries.Remove(key, e)
 		return nil
 	}
-	c.lru.MoveToFront(el)
 	return e
 }
 
@@ -200,19 +192,7 @@ func (c *ResponseCache) put(ctx context.Context, e *entry) {
 	if next := c.nextScheduled(ctx, e.gen); !next.IsZero() && next.Before(e.expires) {
 		e.expires = next
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e.size() > c.limit/8 {
-		return // one answer may not crowd out the rest
-	}
-	if old, ok := c.entries[e.key]; ok {
-		c.remove(old)
-	}
-	c.entries[e.key] = c.lru.PushFront(e)
-	c.bytes += e.size()
-	for c.bytes > c.limit {
-		c.remove(c.lru.Back())
-	}
+	c.entries.Add(e.key, e)
 }
 
 // nextScheduled returns the next scheduled publication, asking the store
@@ -234,13 +214,6 @@ func (c *ResponseCache) nextScheduled(ctx context.Context, gen uint64) time.Time
 	c.next, c.nextGen, c.nextRead = next, gen, true
 	c.mu.Unlock()
 	return next
-}
-
-func (c *ResponseCache) remove(el *list.Element) {
-	e := el.Value.(*entry)
-	c.lru.Remove(el)
-	delete(c.entries, e.key)
-	c.bytes -= e.size()
 }
 
 // CarriesKey reports whether r may carry an API key: an Authorization
