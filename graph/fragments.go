@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/newsdesk/graph/model"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/sizedlru"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -37,9 +38,7 @@ import (
 // Only queries are kept; the cache is bounded in bytes, least recently used
 // out first.
 type FragmentCache struct {
-	lru   *lru.Cache[uint64, *fragment]
-	bytes atomic.Int64
-	limit int64
+	lru *sizedlru.Cache[uint64, *fragment]
 	// shapes remembers which selection sets are pure (see pure): the
 	// executor answers the others as it would without this cache
 	// (batching Article.status over a list, for one).
@@ -64,19 +63,16 @@ const fragmentOverhead = 192
 // NewFragmentCache returns a cache of articles' JSON that holds at most
 // limit bytes, for Options.Fragments.
 func NewFragmentCache(limit int64) *FragmentCache {
-	f := &FragmentCache{limit: limit}
+	// One fragment may not crowd out the rest: at most a quarter.
+	f := &FragmentCache{lru: sizedlru.New[uint64](limit, limit/4, (*fragment).size)}
 	f.shapes, _ = lru.New[uint64, bool](1024)
-	// The byte limit evicts; the count only has to stay out of its way.
-	f.lru, _ = lru.NewWithEvict(1<<20, func(_ uint64, e *fragment) {
-		f.bytes.Add(-e.size())
-	})
 	return f
 }
 
 // Stats reports the fragments served from the cache (hits), those
 // rendered (misses), and the bytes held.
 func (f *FragmentCache) Stats() (hits, misses uint64, bytes int64) {
-	return f.hits.Load(), f.misses.Load(), f.bytes.Load()
+	return f.hits.Load(), f.misses.Load(), f.lru.Bytes()
 }
 
 // around is the field middleware of the handler whose schema renders
@@ -268,20 +264,8 @@ func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *exe
 	if !hashable || errorCount(ctx) != errs {
 		return rawJSON(json)
 	}
-	e := &fragment{id: id, json: json}
-	size := e.size()
-	if size > f.limit/4 {
-		return rawJSON(e.json)
-	}
-	if _, found, _ := f.lru.PeekOrAdd(key, e); found {
-		return rawJSON(e.json)
-	}
-	for f.bytes.Add(size); f.bytes.Load() > f.limit; {
-		if _, _, ok := f.lru.RemoveOldest(); !ok {
-			break
-		}
-	}
-	return rawJSON(e.json)
+	f.lru.Add(key, &fragment{id: id, json: json})
+	return rawJSON(json)
 }
 
 // rawJSON writes JSON already made.
