@@ -121,9 +121,9 @@ func (f *FragmentCache) around(ctx context.Context, schema *executableSchema, ne
 // cache.
 type renderingKey struct{}
 
-// pure reports whether the selection under fc, of hash shape, reads
-// nothing but the object: no field in it, however deep, has a resolver or
-// arguments (only resolvers take them here). gqlgen's own field contexts
+// pure reports whether the selection under fc, of hash shape (so without
+// arguments), reads nothing but the object: no field in it, however deep,
+// has a resolver. gqlgen's own field contexts
 // say which fields have resolvers; the others are struct fields and
 // methods that take no context (NodeID), which read the object alone. The
 // answer is remembered by shape.
@@ -143,11 +143,8 @@ func pureSelection(ctx context.Context, child func(context.Context, graphql.Coll
 			if s.Name == "__typename" {
 				continue
 			}
-			if len(s.Arguments) > 0 {
-				return false
-			}
-			// Without arguments, making a field's context has no side
-			// effect (no error to report).
+			// Without arguments (selectionHash refused them), making a
+			// field's context has no side effect: no error to report.
 			cfc, err := child(ctx, graphql.CollectedField{Field: s, Selections: s.SelectionSet})
 			if err != nil || cfc.IsResolver {
 				return false
@@ -274,10 +271,11 @@ type rawJSON []byte
 func (r rawJSON) MarshalGQL(w io.Writer) { w.Write(r) }
 
 // selectionHash hashes a selection set as the executor will read it: field
-// names and aliases, arguments with the variables they use, the fragments
-// it spreads, @skip and @include with their conditions. ok is false for a
-// selection whose answer is not one JSON object in place (@defer, and any
-// directive it does not know).
+// names and aliases, the fragments it spreads, @skip and @include with
+// their conditions. ok is false for a selection the cache leaves to the
+// executor: one with a field that takes arguments (read by a resolver), or
+// whose answer is not one JSON object in place (@defer, and any directive
+// it does not know).
 func selectionHash(oc *graphql.OperationContext, set ast.SelectionSet, typ string) (uint64, bool) {
 	d := newHasher()
 	d.string(typ)
@@ -292,16 +290,13 @@ func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSe
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
+			if len(s.Arguments) > 0 {
+				// Only resolvers take arguments here: the executor's.
+				return false
+			}
 			d.mark('f')
 			d.string(s.Alias)
 			d.string(s.Name)
-			d.uint(uint64(len(s.Arguments)))
-			for _, a := range s.Arguments {
-				d.string(a.Name)
-				if !hashArgument(d, oc, a.Value) {
-					return false
-				}
-			}
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
 				return false
 			}
@@ -342,7 +337,8 @@ func hashDirectives(d *hasher, oc *graphql.OperationContext, dirs ast.DirectiveL
 	return true
 }
 
-// hashArgument hashes an argument's value with its variables filled in.
+// hashArgument hashes a directive argument's value with its variables
+// filled in.
 func hashArgument(d *hasher, oc *graphql.OperationContext, v *ast.Value) bool {
 	val, err := v.Value(oc.Variables)
 	if err != nil {
