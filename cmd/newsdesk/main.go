@@ -339,7 +339,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 
 	// After opening the store: an upgrade's migrations may need more memory.
-	gcPercent, memLimit := tuneGC(max(cacheBytes(*cacheMB), 0) + max(cacheBytes(*fragmentMB), 0))
+	gcPercent, memLimit := tuneGC(int64(max(*cacheMB, 0)+max(*fragmentMB, 0)) << 20)
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
 		"rate_limit", limited, "allowlist", *allowList, "gc_percent", gcPercent, "memory_limit", memLimit,
 		"startup", time.Since(start).String())
