@@ -73,9 +73,7 @@ func TestConcurrentUseStaysWithinLimit(t *testing.T) {
 	c := newCache(1000, 100)
 	var wg sync.WaitGroup
 	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range 500 {
 				k := string(rune('a' + (g*31+i)%40))
 				c.Add(k, val(10+i%90))
@@ -85,7 +83,7 @@ func TestConcurrentUseStaysWithinLimit(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	var sum int64
