@@ -7,7 +7,9 @@ import (
 
 // Reader is the public read side of a store. Every article it returns is
 // visible (published, publish time passed) at the time of the call; drafts,
-// archived and scheduled stories are never returned.
+// archived and scheduled stories are never returned. What it returns may be
+// shared with the store's caches (ArticleCache, LinkCache): callers must
+// not change it.
 type Reader interface {
 	// ArticleBySlug returns the visible article with the slug, or a
 	// NOT_FOUND error.

@@ -61,7 +61,10 @@ func testListBodies(t *testing.T, b Backend) {
 				t.Fatalf("%s has no body to compare", want.Slug)
 			}
 			if !withBody {
-				want.BodyHTML, want.BodyText = "", ""
+				// A copy: what a store returns may be shared with its caches.
+				bare := *want
+				bare.BodyHTML, bare.BodyText = "", ""
+				want = &bare
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("listed (bodies %v):\n%+v\nby slug:\n%+v", withBody, got, want)

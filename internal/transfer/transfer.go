@@ -74,7 +74,9 @@ func Export(ctx context.Context, src Store, w io.Writer) (Counts, error) {
 			if err != nil {
 				return nil, err
 			}
-			for _, a := range l.Items {
+			for i, listed := range l.Items {
+				// A copy: what a store returns may be shared with its caches.
+				a := *listed
 				a.AuthorIDs, a.TagIDs = []int64{}, []int64{}
 				for _, au := range authors[a.ID] {
 					a.AuthorIDs = append(a.AuthorIDs, au.ID)
@@ -82,6 +84,7 @@ func Export(ctx context.Context, src Store, w io.Writer) (Counts, error) {
 				for _, t := range tags[a.ID] {
 					a.TagIDs = append(a.TagIDs, t.ID)
 				}
+				l.Items[i] = &a
 			}
 			return l, nil
 		}, func(a *news.Article) error {
