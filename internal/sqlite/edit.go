@@ -187,20 +187,7 @@ func (db *DB) loadArticle(ctx context.Context, tx *sql.Tx, id int64) (*news.Arti
 
 // idsOf runs a query of one id column; the result is never nil.
 func idsOf(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(tx.QueryContext(ctx, query, args...))
 }
 
 // resolveRefs sets a's category, authors and tags from the slugs and names

@@ -46,6 +46,24 @@ func (db *DB) scanCategory(s scanner) (*news.Category, error) {
 }
 
 // collect runs a read query and scans every row with scan.
+// scanIDs reads rows of one id column, as a query returns them, to the
+// end; an empty result is an empty slice.
+func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 func collect[T any](ctx context.Context, db *DB, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {

@@ -63,18 +63,5 @@ func (db *DB) MostRead(ctx context.Context, since time.Time, category string, li
 	if db.now().Sub(since) <= 48*time.Hour {
 		q, from = fmt.Sprintf(mostReadSQL, "article_views_hourly", "hour"), hourOf(since)
 	}
-	rows, err := db.query(ctx, q, from, db.nowMillis(), category, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(db.query(ctx, q, from, db.nowMillis(), category, limit))
 }
