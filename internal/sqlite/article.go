@@ -106,16 +106,47 @@ func (db *DB) ArticleBySlug(ctx context.Context, slug string) (*news.Article, er
 }
 
 func (db *DB) articleBySlug(ctx context.Context, slug string, preview bool) (*news.Article, error) {
-	vis, args := db.visibility(preview, []any{slug})
-	row, err := db.queryRow(ctx, `SELECT `+articleCols+` FROM articles a WHERE a.slug = ? AND `+vis, args...)
-	if err != nil {
-		return nil, err
-	}
-	a, err := db.scanArticle(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
-	}
+	a, _, _, err := db.articleWithLinks(ctx, slug, preview)
 	return a, err
+}
+
+// articleWithLinks reads the article with the slug and its link ids, and
+// the generation it read them as of. When the article cache is warm, it
+// reads the id from the slug index alone, and the article from the cache
+// if it holds it; otherwise it reads the row, which the cache keeps.
+func (db *DB) articleWithLinks(ctx context.Context, slug string, preview bool) (*news.Article, *news.LinkIDs, uint64, error) {
+	gen := db.gen.Load() // before the read, for the caches
+	if db.articles.Warm(gen) {
+		id, err := db.articleIDBySlug(ctx, slug, true)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if a, l, ok := db.articles.Get(gen, id, true); ok {
+			if !preview && a.StatusAt(db.now()) != news.ArticlePublished {
+				return nil, nil, 0, notFoundSlug(slug)
+			}
+			return a, l, gen, nil
+		}
+	}
+	vis, args := db.visibility(preview, []any{slug})
+	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	l := &news.LinkIDs{}
+	a, err := db.scanArticle(withLinkIDs{row, l})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, 0, notFoundSlug(slug)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	db.articles.Put(gen, a, l, true)
+	return a, l, gen, nil
+}
+
+func notFoundSlug(slug string) error {
+	return news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
 }
 
 // ArticleIDBySlug implements news.Reader: the slug index alone.
@@ -135,7 +166,7 @@ func (db *DB) articleIDBySlug(ctx context.Context, slug string, preview bool) (i
 	var id int64
 	err = row.Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
+		return 0, notFoundSlug(slug)
 	}
 	return id, err
 }
@@ -155,17 +186,7 @@ func (db *DB) ArticleViewBySlug(ctx context.Context, slug string, parts news.Vie
 }
 
 func (db *DB) articleViewBySlug(ctx context.Context, slug string, parts news.ViewParts, preview bool) (*news.ArticleView, error) {
-	gen := db.gen.Load() // before the read, for the link cache
-	vis, args := db.visibility(preview, []any{slug})
-	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
-	if err != nil {
-		return nil, err
-	}
-	l := &news.LinkIDs{}
-	a, err := db.scanArticle(withLinkIDs{row, l})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, news.Errorf(news.ENOTFOUND, "no article with slug %q", slug)
-	}
+	a, l, gen, err := db.articleWithLinks(ctx, slug, preview)
 	if err != nil {
 		return nil, err
 	}
@@ -230,28 +251,43 @@ func (db *DB) ArticlesByID(ctx context.Context, ids []int64) (map[int64]*news.Ar
 
 // The link ids come along for the link cache, as in lists: related lists
 // and search hits are read by id, then shown with their authors and tags.
+// The article cache answers for those it holds (the visibility rule
+// checked here), one statement for the rest.
 func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[int64]*news.Article, error) {
-	vis, args := db.visibility(preview, []any{idList(ids)})
-	gen := db.gen.Load() // before the read, for the link cache
-	rows, err := db.query(ctx, `SELECT `+articleCols+`, `+linkIDCols+` FROM articles a
-		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	gen := db.gen.Load() // before the read, for the caches
+	now := db.now()
 	out := make(map[int64]*news.Article, len(ids))
 	links := make(map[int64]*news.LinkIDs, len(ids))
-	for rows.Next() {
-		l := &news.LinkIDs{}
-		a, err := db.scanArticle(withLinkIDs{rows, l})
+	var missing []int64
+	for _, id := range ids {
+		a, l, ok := db.articles.Get(gen, id, true)
+		switch {
+		case !ok:
+			missing = append(missing, id)
+		case preview || a.StatusAt(now) == news.ArticlePublished:
+			out[id], links[id] = a, l
+		}
+	}
+	if len(missing) > 0 {
+		vis, args := db.visibility(preview, []any{idList(missing)})
+		rows, err := db.query(ctx, `SELECT `+articleCols+`, `+linkIDCols+` FROM articles a
+			WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
 		if err != nil {
 			return nil, err
 		}
-		out[a.ID] = a
-		links[a.ID] = l
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		defer rows.Close()
+		for rows.Next() {
+			l := &news.LinkIDs{}
+			a, err := db.scanArticle(withLinkIDs{rows, l})
+			if err != nil {
+				return nil, err
+			}
+			out[a.ID], links[a.ID] = a, l
+			db.articles.Put(gen, a, l, true)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	db.links.Remember(gen, links)
 	return out, nil
@@ -260,6 +296,9 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 // articleList is the SQL of one article list: the driving table with the
 // keyset columns it is ordered by, and its conditions.
 type articleList struct {
+	// table is the driving table alone, enough for the page's ids (a list
+	// whose rows the article cache holds); from joins the articles to it.
+	table string
 	from  string
 	key   string // publish time column
 	id    string // article id column
@@ -326,23 +365,23 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 	case editorial:
 	case f.Tag != "":
 		driver = "tag"
-		l.from = `article_tags l JOIN articles a ON a.id = l.article_id`
+		l.table = `article_tags l`
 		l.where = append(l.where, `l.tag_id = (SELECT id FROM tags WHERE slug = ?)`)
 		l.args = append(l.args, f.Tag)
 	case f.Author != "":
 		driver = "author"
-		l.from = `article_authors l JOIN articles a ON a.id = l.article_id`
+		l.table = `article_authors l`
 		l.where = append(l.where, `l.author_id = (SELECT id FROM authors WHERE slug = ?)`)
 		l.args = append(l.args, f.Author)
 	case f.Category != "":
 		driver = "category"
-		l.from = `article_categories l JOIN articles a ON a.id = l.article_id`
+		l.table = `article_categories l`
 		l.where = append(l.where, `l.category_id = (SELECT id FROM categories WHERE slug = ?)`)
 		l.args = append(l.args, f.Category)
 	}
 	switch {
 	case editorial:
-		l.from, l.key, l.id = `articles a`, `a.updated_at`, `a.id`
+		l.table, l.key, l.id = `articles a`, `a.updated_at`, `a.id`
 		// A literal, not a parameter, so that the planner can prove the
 		// partial index (articles_drafts, articles_archived) applies.
 		stored := news.StatusDraft
@@ -351,11 +390,15 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 		}
 		l.where = append(l.where, `a.status = '`+string(stored)+`'`)
 	case driver == "":
-		l.from, l.key, l.id = `articles a`, `a.published_at`, `a.id`
+		l.table, l.key, l.id = `articles a`, `a.published_at`, `a.id`
 		l.where = append(l.where, `a.status = 'published'`)
 	default:
 		// pub_at is NULL unless the article is published.
 		l.key, l.id = `l.pub_at`, `l.article_id`
+	}
+	l.from = l.table
+	if driver != "" {
+		l.from += ` JOIN articles a ON a.id = l.article_id`
 	}
 	// Ids are positive: (t, MaxInt64) lies after every row at t, (t,
 	// MinInt64) before.
@@ -368,17 +411,17 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 
 	if f.Tag != "" && driver != "tag" {
 		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_tags x
-			WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE slug = ?))`)
+			WHERE x.article_id = `+l.id+` AND x.tag_id = (SELECT id FROM tags WHERE slug = ?))`)
 		l.args = append(l.args, f.Tag)
 	}
 	if f.Author != "" && driver != "author" {
 		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_authors x
-			WHERE x.article_id = a.id AND x.author_id = (SELECT id FROM authors WHERE slug = ?))`)
+			WHERE x.article_id = `+l.id+` AND x.author_id = (SELECT id FROM authors WHERE slug = ?))`)
 		l.args = append(l.args, f.Author)
 	}
 	if f.Category != "" && driver != "category" {
 		l.where = append(l.where, `EXISTS (SELECT 1 FROM article_categories x
-			WHERE x.category_id = (SELECT id FROM categories WHERE slug = ?) AND x.article_id = a.id)`)
+			WHERE x.category_id = (SELECT id FROM categories WHERE slug = ?) AND x.article_id = `+l.id+`)`)
 		l.args = append(l.args, f.Category)
 	}
 	if !f.PublishedAfter.IsZero() {
@@ -390,11 +433,12 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 	return l, nil
 }
 
-// listQuery builds the SQL of one page of the list f describes.
-func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string, []any, error) {
+// listQuery builds the SQL of one page of the list f describes: the query
+// of its rows, and the query of their ids alone (both take args).
+func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (rowsSQL, idsSQL string, args []any, err error) {
 	l, err := db.newArticleList(f, preview)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	// The list runs newest first: "after" a cursor is older, "before" newer.
 	if p.After != nil {
@@ -412,12 +456,13 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (string
 	if p.WithBody {
 		cols = articleCols
 	}
+	tail := fmt.Sprintf(`WHERE %s ORDER BY %s %s, %s %s LIMIT ?`, strings.Join(where, " AND "), l.key, order, l.id, order)
 	// The link ids come along for the link cache (stored after the bodies,
 	// they cost a list next to nothing; reading them apart cost as much as
 	// the list).
-	q := fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %s ORDER BY %s %s, %s %s LIMIT ?`,
-		cols, linkIDCols, l.from, strings.Join(where, " AND "), l.key, order, l.id, order)
-	return q, append(args, p.Limit+1), nil
+	rowsSQL = fmt.Sprintf(`SELECT %s, %s FROM %s %s`, cols, linkIDCols, l.from, tail)
+	idsSQL = fmt.Sprintf(`SELECT %s FROM %s %s`, l.id, l.table, tail)
+	return rowsSQL, idsSQL, append(args, p.Limit+1), nil
 }
 
 // FindArticles implements news.Reader with keyset pagination: no OFFSET, each
@@ -426,13 +471,26 @@ func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	return db.findArticles(ctx, f, p, false)
 }
 
+// findArticles reads the page's ids alone when the article cache is warm,
+// and is done if it holds them all; otherwise (and first in a generation)
+// it reads the rows, which the cache keeps.
 func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Page, preview bool) (*news.List[news.Article], error) {
-	q, args, err := db.listQuery(f, p, preview)
+	rowsSQL, idsSQL, args, err := db.listQuery(f, p, preview)
 	if err != nil {
 		return nil, err
 	}
-	gen := db.gen.Load() // before the read, for the link cache
-	rows, err := db.query(ctx, q, args...)
+	gen := db.gen.Load() // before the read, for the caches
+	if db.articles.Warm(gen) {
+		ids, err := scanIDs(db.query(ctx, idsSQL, args...))
+		if err != nil {
+			return nil, err
+		}
+		if items, links, ok := db.articles.GetAll(gen, ids, p.WithBody); ok {
+			db.links.Remember(gen, links)
+			return news.PageOf(items, p), nil
+		}
+	}
+	rows, err := db.query(ctx, rowsSQL, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -447,6 +505,7 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 		}
 		items = append(items, a)
 		links[a.ID] = l
+		db.articles.Put(gen, a, l, p.WithBody)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -17,12 +17,21 @@ import (
 // benchDB opens the database named by NEWSDESK_BENCH_DB (made by
 // "newsdesk seed --synthetic N"), or skips: these benchmarks measure a
 // large corpus, not the demo.
-func benchDB(b *testing.B) *sqlite.DB {
+func benchDB(b *testing.B) *sqlite.DB { return benchDBWith(b, sqlite.Options{}) }
+
+// articleCaches are the article cache settings the reads of articles are
+// measured with: the default, and none.
+var articleCaches = []struct {
+	name  string
+	bytes int64
+}{{"article cache", 0}, {"no article cache", -1}}
+
+func benchDBWith(b *testing.B, o sqlite.Options) *sqlite.DB {
 	path := os.Getenv("NEWSDESK_BENCH_DB")
 	if path == "" {
 		b.Skip("set NEWSDESK_BENCH_DB to a database made by newsdesk seed --synthetic N")
 	}
-	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	db, err := sqlite.Open(context.Background(), path, o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,21 +114,25 @@ func BenchmarkRelatedLarge(b *testing.B) {
 }
 
 func BenchmarkCategoryPageLarge(b *testing.B) {
-	db := benchDB(b)
-	var times []time.Duration
-	after := &news.Cursor{Time: time.Now().AddDate(-1, 0, 0).UnixMilli(), ID: 1 << 40}
-	for i := 0; b.Loop(); i++ {
-		p := news.Page{Limit: 20}
-		if i%2 == 1 {
-			p.After = after // deep in the list: keyset, no offset
-		}
-		start := time.Now()
-		if _, err := db.FindArticles(context.Background(), news.ArticleFilter{Category: "thoi-su"}, p); err != nil {
-			b.Fatal(err)
-		}
-		times = append(times, time.Since(start))
+	for _, c := range articleCaches {
+		b.Run(c.name, func(b *testing.B) {
+			db := benchDBWith(b, sqlite.Options{ArticleCacheBytes: c.bytes})
+			var times []time.Duration
+			after := &news.Cursor{Time: time.Now().AddDate(-1, 0, 0).UnixMilli(), ID: 1 << 40}
+			for i := 0; b.Loop(); i++ {
+				p := news.Page{Limit: 20}
+				if i%2 == 1 {
+					p.After = after // deep in the list: keyset, no offset
+				}
+				start := time.Now()
+				if _, err := db.FindArticles(context.Background(), news.ArticleFilter{Category: "thoi-su"}, p); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			}
+			percentiles(b, times)
+		})
 	}
-	percentiles(b, times)
 }
 
 // BenchmarkArticleLarge reads articles by slug: the article alone, and
@@ -132,20 +145,23 @@ func BenchmarkArticleLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	b.Run("article", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			if _, err := db.ArticleBySlug(ctx, l.Items[i%len(l.Items)].Slug); err != nil {
-				b.Fatal(err)
+	for _, c := range articleCaches {
+		db := benchDBWith(b, sqlite.Options{ArticleCacheBytes: c.bytes})
+		b.Run("article, "+c.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := db.ArticleBySlug(ctx, l.Items[i%len(l.Items)].Slug); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("view", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			if _, err := db.ArticleViewBySlug(ctx, l.Items[i%len(l.Items)].Slug, news.ViewParts{Authors: true, Tags: true}); err != nil {
-				b.Fatal(err)
+		})
+		b.Run("view, "+c.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := db.ArticleViewBySlug(ctx, l.Items[i%len(l.Items)].Slug, news.ViewParts{Authors: true, Tags: true}); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 	b.Run("links of 20", func(b *testing.B) {
 		ids := make([]int64, len(l.Items))
 		for i, a := range l.Items {

@@ -77,6 +77,7 @@ var tests = []struct {
 	{"Reopen", testReopen},
 	{"ArticleViewBySlug", testArticleViewBySlug},
 	{"EditsKeepEverythingInStep", testEditsKeepEverythingInStep},
+	{"WarmReadsFollowEdits", testWarmReadsFollowEdits},
 	{"Related", testRelated},
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
