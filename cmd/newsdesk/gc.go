@@ -15,9 +15,9 @@ const (
 	// few hundred requests, a fifth of an uncached answer's CPU.
 	serveGCPercent = 400
 	// serveHeadroom is what the soft memory limit allows beyond the
-	// caches (response and fragments): the collector works harder as the
-	// heap nears the limit (never with more than half the CPU), so the
-	// heap stays small whatever GOGC allows. At 1,000,000 articles 64 MiB
+	// caches (response, fragments, articles): the collector works harder
+	// as the heap nears the limit (never with more than half the CPU), so
+	// the heap stays small whatever GOGC allows. At 1,000,000 articles 64 MiB
 	// let a server with the default cache peak at 147-150 MB resident;
 	// 48 MiB keeps it at 133-134 MB (73 MB without the cache), at the same
 	// speed in alternated runs.

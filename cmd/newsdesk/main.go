@@ -143,8 +143,9 @@ func browserAddr(a net.Addr) string {
 	return net.JoinHostPort(host, port)
 }
 
-// cacheBytes converts --response-cache-mb or --fragment-cache-mb to the
-// server's setting: 0 (or less) turns the cache off.
+// cacheBytes converts --response-cache-mb, --fragment-cache-mb or
+// --article-cache-mb to the server's or store's setting: 0 (or less)
+// turns the cache off.
 func cacheBytes(mb int) int64 {
 	if mb <= 0 {
 		return -1
@@ -239,6 +240,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
 	cacheMB := fs.Int("response-cache-mb", envInt("NEWSDESK_RESPONSE_CACHE_MB", 64), "memory for the cache of public GET answers, in MiB; 0 turns it off (env NEWSDESK_RESPONSE_CACHE_MB)")
 	fragmentMB := fs.Int("fragment-cache-mb", envInt("NEWSDESK_FRAGMENT_CACHE_MB", 8), "memory for the cache of articles' GraphQL JSON, per selection set, in MiB; 0 turns it off (env NEWSDESK_FRAGMENT_CACHE_MB)")
+	articleMB := fs.Int("article-cache-mb", envInt("NEWSDESK_ARTICLE_CACHE_MB", 8), "memory for the cache of articles read from a SQLite database, by id, in MiB; 0 turns it off (env NEWSDESK_ARTICLE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's run, until it stops, to this file (go tool pprof)")
@@ -276,7 +278,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 
 	start := time.Now()
-	db, err := openStore(ctx, *dbPath, *replica)
+	db, err := openStore(ctx, *dbPath, storeOptions{Replica: *replica, ArticleCacheBytes: cacheBytes(*articleMB)})
 	if err != nil {
 		return err
 	}
@@ -339,7 +341,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}()
 
 	// After opening the store: an upgrade's migrations may need more memory.
-	gcPercent, memLimit := tuneGC(int64(max(*cacheMB, 0)+max(*fragmentMB, 0)) << 20)
+	gcPercent, memLimit := tuneGC(int64(max(*cacheMB, 0)+max(*fragmentMB, 0)+max(*articleMB, 0)) << 20)
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
 		"rate_limit", limited, "allowlist", *allowList, "gc_percent", gcPercent, "memory_limit", memLimit,
 		"startup", time.Since(start).String())
@@ -361,7 +363,7 @@ func openDB(ctx context.Context, name string, args []string, stderr io.Writer) (
 	if err := fs.Parse(args); err != nil {
 		return nil, "", err
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	return db, redactDB(*dbPath), err
 }
 
@@ -390,7 +392,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *withDemo == (*n > 0) {
 		return errors.New("seed: give exactly one of --demo or --synthetic N")
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}
@@ -430,7 +432,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}
@@ -484,7 +486,7 @@ func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	open := func() (store, error) { return openStore(ctx, *dbPath, "") }
+	open := func() (store, error) { return openStore(ctx, *dbPath, storeOptions{}) }
 	switch args[0] {
 	case "create":
 		db, err := open()
@@ -581,7 +583,7 @@ func webhooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, webhooksUsage)
 		return fmt.Errorf("unknown webhooks command %q", args[0])
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}
@@ -648,7 +650,7 @@ func queries(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}
@@ -683,7 +685,7 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}
@@ -724,7 +726,7 @@ func importSite(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		defer f.Close()
 		r = f
 	}
-	db, err := openStore(ctx, *dbPath, "")
+	db, err := openStore(ctx, *dbPath, storeOptions{})
 	if err != nil {
 		return err
 	}

@@ -24,19 +24,29 @@ type store interface {
 	Close() error
 }
 
+// storeOptions are what serve sets of a store; the other commands take
+// the defaults.
+type storeOptions struct {
+	// Replica is a PostgreSQL read replica's URL.
+	Replica string
+	// ArticleCacheBytes bounds a SQLite store's article cache, as
+	// sqlite.Options has it.
+	ArticleCacheBytes int64
+}
+
 // openStore opens the store --db names: a postgres:// URL is PostgreSQL
 // (with an optional read replica), anything else a SQLite file.
-func openStore(ctx context.Context, db, replica string) (store, error) {
+func openStore(ctx context.Context, db string, o storeOptions) (store, error) {
 	if postgres.IsURL(db) {
-		return postgres.Open(ctx, db, postgres.Options{Replica: replica})
+		return postgres.Open(ctx, db, postgres.Options{Replica: o.Replica})
 	}
-	if replica != "" {
+	if o.Replica != "" {
 		return nil, errors.New("--db-replica needs a PostgreSQL --db (postgres://...)")
 	}
 	if db == "" {
 		return nil, errors.New("--db is empty")
 	}
-	return sqlite.Open(ctx, db, sqlite.Options{})
+	return sqlite.Open(ctx, db, sqlite.Options{ArticleCacheBytes: o.ArticleCacheBytes})
 }
 
 // redactDB names a database for output: a URL without its password.

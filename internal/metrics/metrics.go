@@ -1,8 +1,8 @@
 // Package metrics exposes newsdesk's Prometheus metrics
 // (prometheus/client_golang): HTTP requests by route and status with
 // latency, GraphQL operations by name with their cost, rate-limit
-// refusals, the response and fragment caches' hit rates, database pool
-// statistics, and the Go runtime's own.
+// refusals, the response, fragment and article caches' hit rates,
+// database pool statistics, and the Go runtime's own.
 package metrics
 
 import (
@@ -42,8 +42,8 @@ var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
 // by pool name, cache the response cache's counters, fragments the GraphQL
-// fragment cache's.
-func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, fragments func() (hits, misses uint64, bytes int64)) *Metrics {
+// fragment cache's, articles the store's article cache's.
+func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, fragments, articles CacheStats) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -67,7 +67,13 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, f
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.ops, m.cost, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache}, fragmentCollector{fragments})
+	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache},
+		newLRUCollector("fragment",
+			"Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
+			"Bytes the GraphQL fragment cache holds.", fragments),
+		newLRUCollector("article",
+			"Articles the store took from its article cache (hit) or read from the database (miss), lookups of lists that read their rows at once not counted.",
+			"Bytes the store's article cache holds.", articles))
 	return m
 }
 
@@ -182,26 +188,33 @@ func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(s.Bytes))
 }
 
-// fragmentCollector reports the GraphQL fragment cache.
-type fragmentCollector struct {
-	stats func() (hits, misses uint64, bytes int64)
+// lruCollector reports one of the caches bounded in bytes: the GraphQL
+// fragment cache, a store's article cache.
+type lruCollector struct {
+	requests, bytes *prometheus.Desc
+	stats           CacheStats
 }
 
-var (
-	fragmentRequests = prometheus.NewDesc("newsdesk_fragment_cache_requests_total",
-		"Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
-		[]string{"result"}, nil)
-	fragmentBytes = prometheus.NewDesc("newsdesk_fragment_cache_bytes", "Bytes the GraphQL fragment cache holds.", nil, nil)
-)
+// CacheStats reads a cache bounded in bytes: lookups that found a value,
+// those that did not, and the bytes held.
+type CacheStats func() (hits, misses uint64, bytes int64)
 
-func (fragmentCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- fragmentRequests
-	ch <- fragmentBytes
+func newLRUCollector(name, requestsHelp, bytesHelp string, stats CacheStats) lruCollector {
+	return lruCollector{
+		requests: prometheus.NewDesc("newsdesk_"+name+"_cache_requests_total", requestsHelp, []string{"result"}, nil),
+		bytes:    prometheus.NewDesc("newsdesk_"+name+"_cache_bytes", bytesHelp, nil, nil),
+		stats:    stats,
+	}
 }
 
-func (c fragmentCollector) Collect(ch chan<- prometheus.Metric) {
+func (c lruCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.requests
+	ch <- c.bytes
+}
+
+func (c lruCollector) Collect(ch chan<- prometheus.Metric) {
 	hits, misses, bytes := c.stats()
-	ch <- prometheus.MustNewConstMetric(fragmentRequests, prometheus.CounterValue, float64(hits), "hit")
-	ch <- prometheus.MustNewConstMetric(fragmentRequests, prometheus.CounterValue, float64(misses), "miss")
-	ch <- prometheus.MustNewConstMetric(fragmentBytes, prometheus.GaugeValue, float64(bytes))
+	ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(hits), "hit")
+	ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(misses), "miss")
+	ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.GaugeValue, float64(bytes))
 }

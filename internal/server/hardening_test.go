@@ -374,6 +374,16 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
+	// The store's article cache: the GraphQL lists after the first list
+	// found their articles there.
+	for _, want := range []string{
+		`newsdesk_article_cache_requests_total{result="hit"} [1-9]`,
+		`newsdesk_article_cache_bytes [1-9]`,
+	} {
+		if !regexp.MustCompile(want).Match(body) {
+			t.Errorf("metrics lack %s:\n%s", want, grep(body, "article_cache"))
+		}
+	}
 	if bytes.Contains(body, []byte("nd_")) {
 		t.Error("a key in the metrics")
 	}

@@ -164,7 +164,14 @@ func New(cfg Config) *Server {
 		fragments = graph.NewFragmentCache(cfg.FragmentCacheBytes)
 		fragmentStats = fragments.Stats
 	}
-	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats, fragmentStats)
+	// A SQLite store keeps an article cache; a PostgreSQL one reports zeros.
+	articleStats := func() (hits, misses uint64, bytes int64) { return 0, 0, 0 }
+	if st, ok := cfg.Store.(interface {
+		ArticleCacheStats() (hits, misses uint64, bytes int64)
+	}); ok {
+		articleStats = st.ArticleCacheStats
+	}
+	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats, fragmentStats, articleStats)
 	var limiter *ratelimit.Limiter
 	if cfg.RateLimit {
 		limiter = ratelimit.New(cfg.Budgets, cfg.TrustedProxies)
