@@ -1,6 +1,7 @@
 package news
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -9,20 +10,35 @@ import (
 
 // ArticleCache keeps articles a store has read, by id, with their link ids,
 // as of a store generation, bounded in bytes (least recently used out
-// first). A list, once its generation is warm, reads only the ids of its
-// page (an index alone) and takes the rows from here; a lookup by slug
-// reads the id. Reading an article's columns, not finding it, is most of
-// what a list costs: the driver makes three calls into SQLite a column.
-// Any write moves the generation on and every entry with it; entries also
+// first). A list read before in the generation reads only the ids of its
+// page (an index alone) and takes the rows from here; a lookup by slug or
+// id finds the article here without a statement. Reading an article's
+// columns, not finding it, is most of what a list costs: the driver makes
+// three calls into SQLite a column. Any write moves the generation on and every entry with it; entries also
 // live at most a minute, as the link cache's. What it returns is shared:
 // callers must not change it. A nil *ArticleCache keeps nothing.
 type ArticleCache struct {
-	lru *sizedlru.Cache[int64, *cachedArticle]
-	// latest is the newest generation anything was kept for: a list of an
-	// older one reads its rows in its own statement (see Warm).
-	latest       atomic.Uint64
+	lru          *sizedlru.Cache[int64, *cachedArticle]
 	hits, misses atomic.Uint64
+
+	// slugs are the ids of the slugs of articles kept for generation
+	// slugGen (a newer generation starts them again).
+	mu      sync.RWMutex
+	slugGen uint64
+	slugs   map[string]int64
+	// lists are the lists read in generation listGen, by key (see Listed).
+	listMu  sync.Mutex
+	listGen uint64
+	lists   map[any]bool
 }
+
+// maxSlugs and maxLists bound the slugs and lists remembered: past them
+// they start again (an article's own entry may be gone from the LRU long
+// before its slug).
+const (
+	maxSlugs = 100_000
+	maxLists = 10_000
+)
 
 // cachedArticle is one article as of a generation: full has its bodies
 // when they were read, summary never does (lists without bodies, as the
@@ -60,11 +76,28 @@ func NewArticleCache(limit int64) *ArticleCache {
 	return &ArticleCache{lru: sizedlru.New[int64](limit, limit/16, size)}
 }
 
-// Warm reports whether anything was kept for generation gen: whether a
-// list had better read its ids first and the rows only when some are not
-// kept, or read its rows at once. A generation starts cold, so the first
-// reads after a write cost no more statements than with no cache.
-func (c *ArticleCache) Warm(gen uint64) bool { return c != nil && c.latest.Load() == gen }
+// Listed reports whether the list of key (a comparable value naming the
+// list and its page) was read in generation gen before, and notes that it
+// is read now. A list read before had better read its ids first and its
+// rows only when some are not kept (the ids' index alone, and the rows
+// here); a list read first in a generation reads its rows at once, one
+// statement as with no cache. A nil cache has seen no list.
+func (c *ArticleCache) Listed(gen uint64, key any) bool {
+	if c == nil {
+		return false
+	}
+	c.listMu.Lock()
+	defer c.listMu.Unlock()
+	switch {
+	case gen < c.listGen:
+		return false // read under an older generation: nothing to note
+	case gen > c.listGen || c.lists == nil || len(c.lists) >= maxLists:
+		c.listGen, c.lists = gen, make(map[any]bool)
+	}
+	seen := c.lists[key]
+	c.lists[key] = true
+	return seen
+}
 
 // Get returns the article id as kept for generation gen, with its link
 // ids; with its bodies if bodies is set, else without them.
@@ -82,6 +115,24 @@ func (c *ArticleCache) Get(gen uint64, id int64, bodies bool) (*Article, *LinkID
 		return e.full, e.links, true
 	}
 	return e.summary, e.links, true
+}
+
+// BySlug is Get, with bodies, for the article whose slug is slug.
+func (c *ArticleCache) BySlug(gen uint64, slug string) (*Article, *LinkIDs, bool) {
+	if c == nil {
+		return nil, nil, false
+	}
+	// The slugs start again with each generation's first Put, and a Put
+	// changes the slugs and the LRU under the write lock: a slug found
+	// names an article of gen, or one Get finds no longer current.
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	id, ok := c.slugs[slug]
+	if !ok {
+		c.misses.Add(1)
+		return nil, nil, false
+	}
+	return c.Get(gen, id, true)
 }
 
 // GetAll returns the articles ids as kept for generation gen (Get for
@@ -111,13 +162,15 @@ func (c *ArticleCache) Put(gen uint64, a *Article, links *LinkIDs, bodies bool) 
 		s.BodyHTML, s.BodyText = "", ""
 		e.summary = &s
 	}
-	c.lru.Add(a.ID, e)
-	for {
-		latest := c.latest.Load()
-		if gen <= latest || c.latest.CompareAndSwap(latest, gen) {
-			return
-		}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen > c.slugGen || c.slugs == nil || len(c.slugs) >= maxSlugs {
+		c.slugGen, c.slugs = gen, make(map[string]int64)
 	}
+	if gen == c.slugGen {
+		c.slugs[a.Slug] = a.ID
+	}
+	c.lru.Add(a.ID, e)
 }
 
 // Stats returns the lookups that found an article, those that did not,

@@ -111,22 +111,16 @@ func (db *DB) articleBySlug(ctx context.Context, slug string, preview bool) (*ne
 }
 
 // articleWithLinks reads the article with the slug and its link ids, and
-// the generation it read them as of. When the article cache is warm, it
-// reads the id from the slug index alone, and the article from the cache
-// if it holds it; otherwise it reads the row, which the cache keeps.
+// the generation it read them as of: from the article cache when it holds
+// it (the visibility rule checked here), else the row, which the cache
+// keeps.
 func (db *DB) articleWithLinks(ctx context.Context, slug string, preview bool) (*news.Article, *news.LinkIDs, uint64, error) {
 	gen := db.gen.Load() // before the read, for the caches
-	if db.articles.Warm(gen) {
-		id, err := db.articleIDBySlug(ctx, slug, true)
-		if err != nil {
-			return nil, nil, 0, err
+	if a, l, ok := db.articles.BySlug(gen, slug); ok {
+		if !preview && a.StatusAt(db.now()) != news.ArticlePublished {
+			return nil, nil, 0, notFoundSlug(slug)
 		}
-		if a, l, ok := db.articles.Get(gen, id, true); ok {
-			if !preview && a.StatusAt(db.now()) != news.ArticlePublished {
-				return nil, nil, 0, notFoundSlug(slug)
-			}
-			return a, l, gen, nil
-		}
+		return a, l, gen, nil
 	}
 	vis, args := db.visibility(preview, []any{slug})
 	row, err := db.queryRow(ctx, articleViewSQL+vis, args...)
@@ -471,16 +465,34 @@ func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	return db.findArticles(ctx, f, p, false)
 }
 
-// findArticles reads the page's ids alone when the article cache is warm,
-// and is done if it holds them all; otherwise (and first in a generation)
-// it reads the rows, which the cache keeps.
+// listKey names one page of a list for the article cache's Listed.
+type listKey struct {
+	f                   news.ArticleFilter
+	limit               int
+	after, before       news.Cursor
+	hasAfter, hasBefore bool
+	backward, withBody  bool
+	preview             bool
+}
+
+// findArticles reads the page's ids alone when the page was read before in
+// the generation, and is done if the article cache holds them all;
+// otherwise (and first in a generation) it reads the rows, which the cache
+// keeps.
 func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Page, preview bool) (*news.List[news.Article], error) {
 	rowsSQL, idsSQL, args, err := db.listQuery(f, p, preview)
 	if err != nil {
 		return nil, err
 	}
 	gen := db.gen.Load() // before the read, for the caches
-	if db.articles.Warm(gen) {
+	key := listKey{f: f, limit: p.Limit, backward: p.Backward, withBody: p.WithBody, preview: preview}
+	if p.After != nil {
+		key.after, key.hasAfter = *p.After, true
+	}
+	if p.Before != nil {
+		key.before, key.hasBefore = *p.Before, true
+	}
+	if db.articles.Listed(gen, key) {
 		ids, err := scanIDs(db.query(ctx, idsSQL, args...))
 		if err != nil {
 			return nil, err
