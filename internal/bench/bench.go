@@ -476,6 +476,15 @@ func workloads(floor string, targets []target, s *site) []workload {
 				return get(base + "/v1/articles?limit=20&category=" + cat(i))
 			}},
 		)
+		// Search, related lists and feeds run on both servers: uncached, what
+		// answering costs; cached, what a production server answers.
+		out = append(out,
+			workload{"search: REST, " + tag, article, func(i uint64) vegeta.Target {
+				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
+			}},
+			workload{"related: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
+			workload{"RSS feed of a category, " + tag, list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
+		)
 		if cached {
 			out = append(out, workload{"mixed frontend, cached", article, func(i uint64) vegeta.Target {
 				switch i % 10 {
@@ -492,11 +501,6 @@ func workloads(floor string, targets []target, s *site) []workload {
 		}
 		out = append(out,
 			workload{"article: GraphQL POST, " + tag, article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			workload{"search: REST, " + tag, article, func(i uint64) vegeta.Target {
-				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
-			}},
-			workload{"related: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
-			workload{"RSS feed of a category, " + tag, list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
 		)
 	}
 	return out

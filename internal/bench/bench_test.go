@@ -42,7 +42,7 @@ func TestBenchRuns(t *testing.T) {
 	// the benchmark imports the site into.
 	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Client: bench.ClientVegeta}
 	want := []string{"| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
-		"| mixed frontend, cached |", "ratio to floor", "of the mean (the floor)",
+		"| mixed frontend, cached |", "| search: REST, cached |", "| RSS feed of a category, cached |", "ratio to floor", "of the mean (the floor)",
 		"server with 64 MiB response cache: start-up", "resident memory"}
 	if os.Getenv(pgtest.Env) != "" {
 		o.Postgres = pgtest.NewDatabase(t, "")
