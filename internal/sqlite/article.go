@@ -287,6 +287,28 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 	return out, nil
 }
 
+// summariesByID reads the articles ids without their bodies, whatever
+// their status, for generation gen, and keeps them in the article cache.
+func (db *DB) summariesByID(ctx context.Context, gen uint64, ids []int64) (map[int64]*news.Article, error) {
+	rows, err := db.query(ctx, `SELECT `+summaryCols+`, `+linkIDCols+` FROM articles a
+		WHERE a.id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]*news.Article, len(ids))
+	for rows.Next() {
+		l := &news.LinkIDs{}
+		a, err := db.scanColumns(withLinkIDs{rows, l}, false)
+		if err != nil {
+			return nil, err
+		}
+		out[a.ID] = a
+		db.articles.Put(gen, a, l, false)
+	}
+	return out, rows.Err()
+}
+
 // articleList is the SQL of one article list: the driving table with the
 // keyset columns it is ordered by, and its conditions.
 type articleList struct {
