@@ -35,6 +35,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/postgres"
+	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/transfer"
 	"github.com/newsdesk/newsdesk/internal/vntext"
@@ -99,7 +100,7 @@ func Run(ctx context.Context, o Options) error {
 	var servers []*proc
 	for _, sv := range []struct{ name, db, cacheMB, profile string }{
 		{"server without response cache", o.DB, "0", "uncached"},
-		{"server with 64 MiB response cache", o.DB, "64", "cached"},
+		{fmt.Sprintf("server with %d MiB response cache", server.DefaultResponseCacheMB), o.DB, strconv.Itoa(server.DefaultResponseCacheMB), "cached"},
 		{"server on PostgreSQL without response cache", o.Postgres, "0", "postgres"},
 	} {
 		if sv.db == "" {
