@@ -21,24 +21,23 @@ type ArticleCache struct {
 	lru          *sizedlru.Cache[int64, *cachedArticle]
 	hits, misses atomic.Uint64
 
-	// slugs are the ids of the slugs of articles kept for generation
-	// slugGen (a newer generation starts them again).
-	mu      sync.RWMutex
-	slugGen uint64
-	slugs   map[string]int64
-	// lists are the lists read in generation listGen, by key (see Listed).
+	// mu guards the slugs and newest, and every Add to the LRU, so that a
+	// slug and its article change together.
+	mu sync.RWMutex
+	// newest is the newest generation anything was kept for: an older
+	// read (one that began before a write) keeps nothing.
+	newest uint64
+	// slugs are the ids of the slugs of the articles kept for newest; an
+	// article the LRU drops takes its slug with it.
+	slugs map[string]int64
+	// lists are the lists read in generation listGen, by hash (see Listed).
 	listMu  sync.Mutex
 	listGen uint64
-	lists   map[any]bool
+	lists   map[uint64]bool
 }
 
-// maxSlugs and maxLists bound the slugs and lists remembered: past them
-// they start again (an article's own entry may be gone from the LRU long
-// before its slug).
-const (
-	maxSlugs = 100_000
-	maxLists = 10_000
-)
+// maxLists bounds the lists remembered: past it they start again.
+const maxLists = 10_000
 
 // cachedArticle is one article as of a generation: full has its bodies
 // when they were read, summary never does (lists without bodies, as the
@@ -71,18 +70,27 @@ func NewArticleCache(limit int64) *ArticleCache {
 		}
 		return int64(n)
 	}
+	c := &ArticleCache{}
 	// One article may take up to a sixteenth: a long story with its body
 	// is tens of KiB.
-	return &ArticleCache{lru: sizedlru.New[int64](limit, limit/16, size)}
+	c.lru = sizedlru.NewEvicting(limit, limit/16, size, func(id int64, e *cachedArticle) {
+		// Under mu: Put holds it around the Add that drops e.
+		if slug := e.summary.Slug; c.slugs[slug] == id {
+			delete(c.slugs, slug)
+		}
+	})
+	return c
 }
 
-// Listed reports whether the list of key (a comparable value naming the
-// list and its page) was read in generation gen before, and notes that it
-// is read now. A list read before had better read its ids first and its
-// rows only when some are not kept (the ids' index alone, and the rows
-// here); a list read first in a generation reads its rows at once, one
-// statement as with no cache. A nil cache has seen no list.
-func (c *ArticleCache) Listed(gen uint64, key any) bool {
+// Listed reports whether the list of key (a hash naming the list and its
+// page) was read in generation gen before, and notes that it is read now.
+// A list read before had better read its ids first and its rows only when
+// some are not kept (the ids' index alone, and the rows here); a list read
+// first in a generation reads its rows at once, one statement as with no
+// cache. A nil cache has seen no list. Two lists of one hash cost the
+// second an ids statement, never a wrong answer: the store checks what it
+// takes from here against the ids' index.
+func (c *ArticleCache) Listed(gen, key uint64) bool {
 	if c == nil {
 		return false
 	}
@@ -92,7 +100,7 @@ func (c *ArticleCache) Listed(gen uint64, key any) bool {
 	case gen < c.listGen:
 		return false // read under an older generation: nothing to note
 	case gen > c.listGen || c.lists == nil || len(c.lists) >= maxLists:
-		c.listGen, c.lists = gen, make(map[any]bool)
+		c.listGen, c.lists = gen, make(map[uint64]bool)
 	}
 	seen := c.lists[key]
 	c.lists[key] = true
@@ -122,17 +130,20 @@ func (c *ArticleCache) BySlug(gen uint64, slug string) (*Article, *LinkIDs, bool
 	if c == nil {
 		return nil, nil, false
 	}
-	// The slugs start again with each generation's first Put, and a Put
-	// changes the slugs and the LRU under the write lock: a slug found
-	// names an article of gen, or one Get finds no longer current.
 	c.mu.RLock()
-	defer c.mu.RUnlock()
 	id, ok := c.slugs[slug]
+	c.mu.RUnlock()
 	if !ok {
 		c.misses.Add(1)
 		return nil, nil, false
 	}
-	return c.Get(gen, id, true)
+	// The slugs start again with each generation's first Put, but the
+	// article may have been renamed since the slug was found.
+	a, l, ok := c.Get(gen, id, true)
+	if !ok || a.Slug != slug {
+		return nil, nil, false
+	}
+	return a, l, true
 }
 
 // GetAll returns the articles ids as kept for generation gen (Get for
@@ -151,7 +162,9 @@ func (c *ArticleCache) GetAll(gen uint64, ids []int64, bodies bool) ([]*Article,
 }
 
 // Put keeps a, read as of generation gen (loaded before the read) with its
-// link ids; bodies tells whether a's bodies were read.
+// link ids; bodies tells whether a's bodies were read. A read of a
+// generation older than one kept already keeps nothing: it may have seen
+// the database before the write that moved the generation on.
 func (c *ArticleCache) Put(gen uint64, a *Article, links *LinkIDs, bodies bool) {
 	if c == nil {
 		return
@@ -164,13 +177,15 @@ func (c *ArticleCache) Put(gen uint64, a *Article, links *LinkIDs, bodies bool) 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen > c.slugGen || c.slugs == nil || len(c.slugs) >= maxSlugs {
-		c.slugGen, c.slugs = gen, make(map[string]int64)
+	switch {
+	case gen < c.newest:
+		return
+	case gen > c.newest || c.slugs == nil:
+		c.newest, c.slugs = gen, make(map[string]int64)
 	}
-	if gen == c.slugGen {
+	if c.lru.Add(a.ID, e) {
 		c.slugs[a.Slug] = a.ID
 	}
-	c.lru.Add(a.ID, e)
 }
 
 // Stats returns the lookups that found an article, those that did not,

@@ -14,6 +14,7 @@ import (
 type Cache[K comparable, V comparable] struct {
 	limit, maxValue int64
 	size            func(V) int64
+	evicted         func(K, V)
 
 	mu    sync.Mutex
 	items map[K]*list.Element
@@ -30,7 +31,14 @@ type item[K comparable, V comparable] struct {
 // New returns a cache of at most limit bytes that keeps no value larger
 // than maxValue (so that one value cannot crowd out the rest).
 func New[K comparable, V comparable](limit, maxValue int64, size func(V) int64) *Cache[K, V] {
-	return &Cache[K, V]{limit: limit, maxValue: maxValue, size: size, items: map[K]*list.Element{}}
+	return NewEvicting[K](limit, maxValue, size, nil)
+}
+
+// NewEvicting is New with evicted called for each value Add drops to stay
+// within the limit (not for one it replaces), under the cache's lock:
+// for a cache that keeps an index of its own beside it.
+func NewEvicting[K comparable, V comparable](limit, maxValue int64, size func(V) int64, evicted func(K, V)) *Cache[K, V] {
+	return &Cache[K, V]{limit: limit, maxValue: maxValue, size: size, evicted: evicted, items: map[K]*list.Element{}}
 }
 
 // Get returns the value under k, now the most recently used.
@@ -61,7 +69,12 @@ func (c *Cache[K, V]) Add(k K, v V) bool {
 	c.items[k] = c.order.PushFront(it)
 	c.bytes += it.size
 	for c.bytes > c.limit {
-		c.remove(c.order.Back())
+		el := c.order.Back()
+		c.remove(el)
+		if c.evicted != nil {
+			it := el.Value.(*item[K, V])
+			c.evicted(it.key, it.value)
+		}
 	}
 	return true
 }

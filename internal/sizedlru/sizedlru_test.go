@@ -96,3 +96,18 @@ func TestConcurrentUseStaysWithinLimit(t *testing.T) {
 		t.Errorf("values held add up to %d bytes, the count says %d", sum, c.Bytes())
 	}
 }
+
+// TestEvictedReported: NewEvicting reports each value dropped for room,
+// and not a value replaced under its key.
+func TestEvictedReported(t *testing.T) {
+	var evicted []string
+	c := sizedlru.NewEvicting[string](20, 20, func(v *string) int64 { return int64(len(*v)) },
+		func(k string, v *string) { evicted = append(evicted, k+"="+*v) })
+	c.Add("a", val(10))
+	c.Add("a", val(8)) // replaced, not evicted
+	c.Add("b", val(10))
+	c.Add("c", val(5))
+	if want := []string{"a=xxxxxxxx"}; strings.Join(evicted, ",") != strings.Join(want, ",") {
+		t.Errorf("evicted %q, want %q", evicted, want)
+	}
+}

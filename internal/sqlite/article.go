@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
@@ -309,6 +310,33 @@ func (db *DB) summariesByID(ctx context.Context, gen uint64, ids []int64) (map[i
 	return out, rows.Err()
 }
 
+// cachedPage reads a page's ids and keys (idsSQL) and takes its articles
+// from the article cache, reporting false if one is not kept as the index
+// has it.
+func (db *DB) cachedPage(ctx context.Context, gen uint64, f news.ArticleFilter, p news.Page, preview bool, idsSQL string, args []any) ([]*news.Article, map[int64]*news.LinkIDs, bool, error) {
+	rows, err := db.query(ctx, idsSQL, args...)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer rows.Close()
+	now := db.now()
+	items := make([]*news.Article, 0, p.Limit+1)
+	links := make(map[int64]*news.LinkIDs, p.Limit+1)
+	for rows.Next() {
+		var id, key int64
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, nil, false, err
+		}
+		a, l, ok := db.articles.Get(gen, id, p.WithBody)
+		if !ok || f.Cursor(a).Time != key || !preview && a.StatusAt(now) != news.ArticlePublished {
+			return nil, nil, false, nil
+		}
+		items = append(items, a)
+		links[id] = l
+	}
+	return items, links, true, rows.Err()
+}
+
 // articleList is the SQL of one article list: the driving table with the
 // keyset columns it is ordered by, and its conditions.
 type articleList struct {
@@ -450,7 +478,7 @@ func (db *DB) newArticleList(f news.ArticleFilter, preview bool) (*articleList, 
 }
 
 // listQuery builds the SQL of one page of the list f describes: the query
-// of its rows, and the query of their ids alone (both take args).
+// of its rows, and the query of their ids and keys alone (both take args).
 func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (rowsSQL, idsSQL string, args []any, err error) {
 	l, err := db.newArticleList(f, preview)
 	if err != nil {
@@ -477,7 +505,7 @@ func (db *DB) listQuery(f news.ArticleFilter, p news.Page, preview bool) (rowsSQ
 	// they cost a list next to nothing; reading them apart cost as much as
 	// the list).
 	rowsSQL = fmt.Sprintf(`SELECT %s, %s FROM %s %s`, cols, linkIDCols, l.from, tail)
-	idsSQL = fmt.Sprintf(`SELECT %s FROM %s %s`, l.id, l.table, tail)
+	idsSQL = fmt.Sprintf(`SELECT %s, %s FROM %s %s`, l.id, l.key, l.table, tail)
 	return rowsSQL, idsSQL, append(args, p.Limit+1), nil
 }
 
@@ -487,39 +515,60 @@ func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	return db.findArticles(ctx, f, p, false)
 }
 
-// listKey names one page of a list for the article cache's Listed.
-type listKey struct {
-	f                   news.ArticleFilter
-	limit               int
-	after, before       news.Cursor
-	hasAfter, hasBefore bool
-	backward, withBody  bool
-	preview             bool
+// listKey hashes what names one page of a list (not the clock) for the
+// article cache's Listed.
+func listKey(f news.ArticleFilter, p news.Page, preview bool) uint64 {
+	h := xxhash.New()
+	var b []byte
+	for _, s := range []string{f.Category, f.Tag, f.Author, string(f.Status)} {
+		b = append(strconv.AppendInt(b, int64(len(s)), 10), ':')
+		b = append(b, s...)
+	}
+	for _, c := range []*news.Cursor{p.After, p.Before} {
+		if c == nil {
+			b = append(b, '-')
+			continue
+		}
+		b = strconv.AppendInt(append(b, '+'), c.Time, 10)
+		b = strconv.AppendInt(append(b, ','), c.ID, 10)
+	}
+	for _, n := range []int64{millis0(f.PublishedAfter), millis0(f.PublishedBefore), int64(p.Limit)} {
+		b = strconv.AppendInt(append(b, ','), n, 10)
+	}
+	b = strconv.AppendBool(append(b, ','), p.Backward)
+	b = strconv.AppendBool(append(b, ','), p.WithBody)
+	b = strconv.AppendBool(append(b, ','), preview)
+	h.Write(b)
+	return h.Sum64()
 }
 
-// findArticles reads the page's ids alone when the page was read before in
-// the generation, and is done if the article cache holds them all;
-// otherwise (and first in a generation) it reads the rows, which the cache
-// keeps.
+// millis0 is t in Unix milliseconds, 0 for the zero time.
+func millis0(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// findArticles reads the page's ids alone (with their keys) when the page
+// was read before in the generation, and is done if the article cache
+// holds every one as the index has it: at the same key, and visible to
+// the public when the reader is. Otherwise (and first in a generation) it
+// reads the rows, which the cache keeps. The check against the index keeps
+// a read that began before a write (its generation loaded, its ids read
+// after the commit) from showing a draft or a moved story the cache kept.
 func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Page, preview bool) (*news.List[news.Article], error) {
 	rowsSQL, idsSQL, args, err := db.listQuery(f, p, preview)
 	if err != nil {
 		return nil, err
 	}
 	gen := db.gen.Load() // before the read, for the caches
-	key := listKey{f: f, limit: p.Limit, backward: p.Backward, withBody: p.WithBody, preview: preview}
-	if p.After != nil {
-		key.after, key.hasAfter = *p.After, true
-	}
-	if p.Before != nil {
-		key.before, key.hasBefore = *p.Before, true
-	}
-	if db.articles.Listed(gen, key) {
-		ids, err := scanIDs(db.query(ctx, idsSQL, args...))
+	if db.articles.Listed(gen, listKey(f, p, preview)) {
+		items, links, ok, err := db.cachedPage(ctx, gen, f, p, preview, idsSQL, args)
 		if err != nil {
 			return nil, err
 		}
-		if items, links, ok := db.articles.GetAll(gen, ids, p.WithBody); ok {
+		if ok {
 			db.links.Remember(gen, links)
 			return news.PageOf(items, p), nil
 		}

@@ -2,8 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
@@ -69,4 +71,41 @@ func TestArticleCacheSavesStatements(t *testing.T) {
 func hitCount(db *sqlite.DB) int64 {
 	hits, _, _ := db.ArticleCacheStats()
 	return int64(hits)
+}
+
+// TestWarmListFollowsTheIndex: a story moved by a write the store's
+// generation has not seen yet (as for a read that loaded the generation
+// before a write's commit and read its ids after it) is listed as the
+// index has it, not as the article cache kept it.
+func TestWarmListFollowsTheIndex(t *testing.T) {
+	ctx := context.Background()
+	db := sqlitetest.OpenDemo(t, sqlite.Options{})
+	f, p := news.ArticleFilter{Category: "do-thi"}, news.Page{Limit: 5}
+	var l *news.List[news.Article]
+	for range 2 {
+		var err error
+		if l, err = db.FindArticles(ctx, f, p); err != nil || len(l.Items) != 5 {
+			t.Fatalf("do-thi: %v, %v", l, err)
+		}
+	}
+	// Behind the store's back: its generation stays.
+	conn, err := sql.Open("sqlite", sqlitetest.Path(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	moved, newest := l.Items[4].ID, l.Items[0].PublishedAt.Add(time.Minute).UnixMilli()
+	for _, q := range []string{`UPDATE articles SET published_at = ? WHERE id = ?`,
+		`UPDATE article_categories SET pub_at = ? WHERE article_id = ?`} {
+		if _, err := conn.ExecContext(ctx, q, newest, moved); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.FindArticles(ctx, f, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := got.Items[0]; a.ID != moved || a.PublishedAt.UnixMilli() != newest {
+		t.Errorf("first of do-thi after the move: %d published %d ms, want %d published %d ms", a.ID, a.PublishedAt.UnixMilli(), moved, newest)
+	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -108,4 +109,54 @@ func testWarmReadsFollowEdits(t *testing.T, b Backend) {
 	expect("scheduled", "")
 	now = now.Add(2 * time.Hour)
 	expect("its publish time passed, no write", "Tiêu đề đã sửa")
+}
+
+// testWarmPagesMatchFirstReads: a page read again in a generation (which a
+// store may answer from what it kept) is the page it read first: the same
+// stories in the same order, the same cursors and the same neighbours,
+// forward and backward, for every kind of list.
+func testWarmPagesMatchFirstReads(t *testing.T, b Backend) {
+	db := b.OpenDemo(t, Options{})
+	ctx := context.Background()
+	type page struct {
+		ids                  []int64
+		cursors              []news.Cursor
+		hasNext, hasPrevious bool
+	}
+	read := func(r news.Reader, f news.ArticleFilter, p news.Page) page {
+		t.Helper()
+		l, err := r.FindArticles(ctx, f, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := page{hasNext: l.HasNext, hasPrevious: l.HasPrevious}
+		for _, a := range l.Items {
+			got.ids = append(got.ids, a.ID)
+			got.cursors = append(got.cursors, f.Cursor(a))
+		}
+		return got
+	}
+	for _, c := range []struct {
+		name string
+		r    news.Reader
+		f    news.ArticleFilter
+	}{
+		{"timeline", db, news.ArticleFilter{}},
+		{"category", db, news.ArticleFilter{Category: "thoi-su"}},
+		{"tag", db, news.ArticleFilter{Tag: "hai-phong"}},
+		{"author", db, news.ArticleFilter{Author: "hoang-duc"}},
+		{"drafts", db.Preview(), news.ArticleFilter{Status: news.ArticleDraft}},
+	} {
+		first := read(c.r, c.f, news.Page{Limit: 2})
+		if len(first.ids) != 2 {
+			t.Fatalf("%s: first page %v", c.name, first.ids)
+		}
+		mid := first.cursors[1]
+		for _, p := range []news.Page{{Limit: 2}, {Limit: 2, After: &mid}, {Limit: 2, Backward: true, Before: &mid}, {Limit: 3, WithBody: true}} {
+			cold, warm := read(c.r, c.f, p), read(c.r, c.f, p)
+			if !reflect.DeepEqual(cold, warm) {
+				t.Errorf("%s, page %+v: read again %+v, first %+v", c.name, p, warm, cold)
+			}
+		}
+	}
 }

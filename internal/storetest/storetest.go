@@ -78,6 +78,7 @@ var tests = []struct {
 	{"ArticleViewBySlug", testArticleViewBySlug},
 	{"EditsKeepEverythingInStep", testEditsKeepEverythingInStep},
 	{"WarmReadsFollowEdits", testWarmReadsFollowEdits},
+	{"WarmPagesMatchFirstReads", testWarmPagesMatchFirstReads},
 	{"Related", testRelated},
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
