@@ -146,21 +146,6 @@ func (c *ArticleCache) BySlug(gen uint64, slug string) (*Article, *LinkIDs, bool
 	return a, l, true
 }
 
-// GetAll returns the articles ids as kept for generation gen (Get for
-// each, in order), or false if any is not kept.
-func (c *ArticleCache) GetAll(gen uint64, ids []int64, bodies bool) ([]*Article, map[int64]*LinkIDs, bool) {
-	out := make([]*Article, len(ids))
-	links := make(map[int64]*LinkIDs, len(ids))
-	for i, id := range ids {
-		a, l, ok := c.Get(gen, id, bodies)
-		if !ok {
-			return nil, nil, false
-		}
-		out[i], links[id] = a, l
-	}
-	return out, links, true
-}
-
 // Put keeps a, read as of generation gen (loaded before the read) with its
 // link ids; bodies tells whether a's bodies were read. A read of a
 // generation older than one kept already keeps nothing: it may have seen
