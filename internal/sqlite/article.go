@@ -264,23 +264,10 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 		}
 	}
 	if len(missing) > 0 {
-		vis, args := db.visibility(preview, []any{idList(missing)})
-		rows, err := db.query(ctx, `SELECT `+articleCols+`, `+linkIDCols+` FROM articles a
-			WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			l := &news.LinkIDs{}
-			a, err := db.scanArticle(withLinkIDs{rows, l})
-			if err != nil {
-				return nil, err
-			}
+		err := db.rowsByID(ctx, gen, missing, true, preview, func(a *news.Article, l *news.LinkIDs) {
 			out[a.ID], links[a.ID] = a, l
-			db.articles.Put(gen, a, l, true)
-		}
-		if err := rows.Err(); err != nil {
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -288,26 +275,38 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 	return out, nil
 }
 
-// summariesByID reads the articles ids without their bodies, whatever
-// their status, for generation gen, and keeps them in the article cache.
-func (db *DB) summariesByID(ctx context.Context, gen uint64, ids []int64) (map[int64]*news.Article, error) {
-	rows, err := db.query(ctx, `SELECT `+summaryCols+`, `+linkIDCols+` FROM articles a
-		WHERE a.id IN (SELECT value FROM json_each(?))`, idList(ids))
-	if err != nil {
-		return nil, err
+// rowsByID reads the articles ids that the visibility rule (or a preview)
+// lets through, with their link ids and their bodies if asked for, and
+// keeps them in the article cache for generation gen (see keepRows).
+func (db *DB) rowsByID(ctx context.Context, gen uint64, ids []int64, bodies, preview bool, add func(*news.Article, *news.LinkIDs)) error {
+	cols := summaryCols
+	if bodies {
+		cols = articleCols
 	}
+	vis, args := db.visibility(preview, []any{idList(ids)})
+	rows, err := db.query(ctx, `SELECT `+cols+`, `+linkIDCols+` FROM articles a
+		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
+	if err != nil {
+		return err
+	}
+	return db.keepRows(rows, gen, bodies, add)
+}
+
+// keepRows scans rows of articles (summaryCols, or articleCols with
+// bodies, then linkIDCols) to the end, keeps each in the article cache for
+// generation gen (loaded before the read) and gives it to add.
+func (db *DB) keepRows(rows *sql.Rows, gen uint64, bodies bool, add func(*news.Article, *news.LinkIDs)) error {
 	defer rows.Close()
-	out := make(map[int64]*news.Article, len(ids))
 	for rows.Next() {
 		l := &news.LinkIDs{}
-		a, err := db.scanColumns(withLinkIDs{rows, l}, false)
+		a, err := db.scanColumns(withLinkIDs{rows, l}, bodies)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out[a.ID] = a
-		db.articles.Put(gen, a, l, false)
+		db.articles.Put(gen, a, l, bodies)
+		add(a, l)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // cachedPage reads a page's ids and keys (idsSQL) and takes its articles
@@ -577,20 +576,13 @@ func (db *DB) findArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	items := make([]*news.Article, 0, p.Limit+1)
 	links := make(map[int64]*news.LinkIDs, p.Limit+1)
-	for rows.Next() {
-		l := &news.LinkIDs{}
-		a, err := db.scanColumns(withLinkIDs{rows, l}, p.WithBody)
-		if err != nil {
-			return nil, err
-		}
+	err = db.keepRows(rows, gen, p.WithBody, func(a *news.Article, l *news.LinkIDs) {
 		items = append(items, a)
 		links[a.ID] = l
-		db.articles.Put(gen, a, l, p.WithBody)
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	db.links.Remember(gen, links)

@@ -151,7 +151,9 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	if err := rows.Err(); err != nil || len(missing) == 0 {
 		return docs, err
 	}
-	read, err := db.summariesByID(ctx, gen, missing)
+	read := make(map[int64]*news.Article, len(missing))
+	// Matches are published articles: no visibility rule to apply again.
+	err = db.rowsByID(ctx, gen, missing, false, true, func(a *news.Article, _ *news.LinkIDs) { read[a.ID] = a })
 	if err != nil {
 		return nil, err
 	}
