@@ -42,7 +42,8 @@ var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // New registers the collectors; pools reads the database pools' statistics
 // by pool name, cache the response cache's counters, fragments the GraphQL
-// fragment cache's, articles the store's article cache's.
+// fragment cache's, articles the store's article cache's (nil for a cache
+// the server does not have: its metrics are left out).
 func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, fragments, articles CacheStats) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
@@ -67,13 +68,20 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, f
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.ops, m.cost, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache},
-		newLRUCollector("fragment",
-			"Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
-			"Bytes the GraphQL fragment cache holds.", fragments),
-		newLRUCollector("article",
-			"Articles the store took from its article cache (hit) or read from the database (miss), lookups of lists that read their rows at once not counted.",
-			"Bytes the store's article cache holds.", articles))
+	m.reg.MustRegister(poolCollector{pools}, cacheCollector{cache})
+	for _, c := range []struct {
+		name, requests, bytes string
+		stats                 CacheStats
+	}{
+		{"fragment", "Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
+			"Bytes the GraphQL fragment cache holds.", fragments},
+		{"article", "Articles the store took from its article cache (hit) or read from the database (miss), lookups of lists that read their rows at once not counted.",
+			"Bytes the store's article cache holds.", articles},
+	} {
+		if c.stats != nil {
+			m.reg.MustRegister(newLRUCollector(c.name, c.requests, c.bytes, c.stats))
+		}
+	}
 	return m
 }
 

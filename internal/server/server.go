@@ -166,14 +166,13 @@ func New(cfg Config) *Server {
 		// Entries live no longer than a shared cache may keep the answer.
 		s.cache = httpcache.NewResponseCache(cfg.Store, cfg.ResponseCacheBytes, 30*time.Second, cfg.Now)
 	}
-	fragmentStats := func() (hits, misses uint64, bytes int64) { return 0, 0, 0 }
+	var fragmentStats, articleStats metrics.CacheStats // nil: no such cache
 	var fragments *graph.FragmentCache
 	if cfg.FragmentCacheBytes > 0 {
 		fragments = graph.NewFragmentCache(cfg.FragmentCacheBytes)
 		fragmentStats = fragments.Stats
 	}
-	// A SQLite store keeps an article cache; a PostgreSQL one reports zeros.
-	articleStats := func() (hits, misses uint64, bytes int64) { return 0, 0, 0 }
+	// A SQLite store keeps an article cache; a PostgreSQL one does not.
 	if st, ok := cfg.Store.(interface {
 		ArticleCacheStats() (hits, misses uint64, bytes int64)
 	}); ok {
