@@ -517,7 +517,6 @@ func (db *DB) FindArticles(ctx context.Context, f news.ArticleFilter, p news.Pag
 // listKey hashes what names one page of a list (not the clock) for the
 // article cache's Listed.
 func listKey(f news.ArticleFilter, p news.Page, preview bool) uint64 {
-	h := xxhash.New()
 	var b []byte
 	for _, s := range []string{f.Category, f.Tag, f.Author, string(f.Status)} {
 		b = append(strconv.AppendInt(b, int64(len(s)), 10), ':')
@@ -537,8 +536,7 @@ func listKey(f news.ArticleFilter, p news.Page, preview bool) uint64 {
 	b = strconv.AppendBool(append(b, ','), p.Backward)
 	b = strconv.AppendBool(append(b, ','), p.WithBody)
 	b = strconv.AppendBool(append(b, ','), preview)
-	h.Write(b)
-	return h.Sum64()
+	return xxhash.Sum64(b)
 }
 
 // millis0 is t in Unix milliseconds, 0 for the zero time.

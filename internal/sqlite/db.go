@@ -38,7 +38,10 @@ type Options struct {
 
 // DefaultArticleCacheBytes is the article cache's default bound: some
 // 14,000 articles without their bodies, or 2,000 with bodies of 4 KiB.
-const DefaultArticleCacheBytes = 8 << 20
+const DefaultArticleCacheBytes = DefaultArticleCacheMB << 20
+
+// DefaultArticleCacheMB is DefaultArticleCacheBytes in MiB (serve's flag).
+const DefaultArticleCacheMB = 8
 
 // DB is an open newsdesk database. It is safe for concurrent use.
 type DB struct {
