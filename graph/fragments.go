@@ -3,18 +3,15 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"sync/atomic"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/cespare/xxhash/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/newsdesk/newsdesk/graph/model"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sizedlru"
@@ -239,10 +236,10 @@ func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, b
 // executor to carry it up.
 func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *executionContext, ctx context.Context) graphql.Marshaler) graphql.Marshaler {
 	f := k.f
-	d := newHasher()
-	d.uint(k.shape)
-	hashable := hashValue(d, v.Elem())
-	key := d.sum()
+	d := contenthash.New()
+	d.Uint(k.shape)
+	hashable := d.Value(v.Elem())
+	key := d.Sum()
 	if e, ok := f.lru.Get(key); hashable && ok && e.id == id {
 		f.hits.Add(1)
 		return rawJSON(e.json)
@@ -277,16 +274,16 @@ func (r rawJSON) MarshalGQL(w io.Writer) { w.Write(r) }
 // whose answer is not one JSON object in place (@defer, and any directive
 // it does not know).
 func selectionHash(oc *graphql.OperationContext, set ast.SelectionSet, typ string) (uint64, bool) {
-	d := newHasher()
-	d.string(typ)
+	d := contenthash.New()
+	d.String(typ)
 	if !hashSelections(d, oc, set) {
 		return 0, false
 	}
-	return d.sum(), true
+	return d.Sum(), true
 }
 
-func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSet) bool {
-	d.uint(uint64(len(set)))
+func hashSelections(d *contenthash.Hasher, oc *graphql.OperationContext, set ast.SelectionSet) bool {
+	d.Uint(uint64(len(set)))
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
@@ -294,9 +291,9 @@ func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSe
 				// Only resolvers take arguments here: the executor's.
 				return false
 			}
-			d.mark('f')
-			d.string(s.Alias)
-			d.string(s.Name)
+			d.Mark('f')
+			d.String(s.Alias)
+			d.String(s.Name)
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
 				return false
 			}
@@ -304,14 +301,14 @@ func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSe
 			if s.Definition == nil {
 				return false
 			}
-			d.mark('s')
-			d.string(s.Definition.TypeCondition)
+			d.Mark('s')
+			d.String(s.Definition.TypeCondition)
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.Definition.SelectionSet) {
 				return false
 			}
 		case *ast.InlineFragment:
-			d.mark('i')
-			d.string(s.TypeCondition)
+			d.Mark('i')
+			d.String(s.TypeCondition)
 			if !hashDirectives(d, oc, s.Directives) || !hashSelections(d, oc, s.SelectionSet) {
 				return false
 			}
@@ -322,12 +319,12 @@ func hashSelections(d *hasher, oc *graphql.OperationContext, set ast.SelectionSe
 	return true
 }
 
-func hashDirectives(d *hasher, oc *graphql.OperationContext, dirs ast.DirectiveList) bool {
+func hashDirectives(d *contenthash.Hasher, oc *graphql.OperationContext, dirs ast.DirectiveList) bool {
 	for _, dir := range dirs {
 		if dir.Name != "skip" && dir.Name != "include" {
 			return false
 		}
-		d.string(dir.Name)
+		d.String(dir.Name)
 		for _, a := range dir.Arguments {
 			if !hashArgument(d, oc, a.Value) {
 				return false
@@ -339,131 +336,12 @@ func hashDirectives(d *hasher, oc *graphql.OperationContext, dirs ast.DirectiveL
 
 // hashArgument hashes a directive argument's value with its variables
 // filled in.
-func hashArgument(d *hasher, oc *graphql.OperationContext, v *ast.Value) bool {
+func hashArgument(d *contenthash.Hasher, oc *graphql.OperationContext, v *ast.Value) bool {
 	val, err := v.Value(oc.Variables)
 	if err != nil {
 		return false
 	}
 	// fmt prints maps with sorted keys, so equal values print alike.
-	d.string(fmt.Sprintf("%T:%v", val, val))
+	d.String(fmt.Sprintf("%T:%v", val, val))
 	return true
-}
-
-var timeType = reflect.TypeFor[time.Time]()
-
-// hashValue hashes everything v holds, following pointers and slices; a
-// time is its instant and its zone, which the JSON shows. It is false for
-// a value holding a kind it cannot hash (a map, an interface, a func),
-// which then is never kept.
-func hashValue(d *hasher, v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			d.mark('n')
-			return true
-		}
-		d.mark('p')
-		return hashValue(d, v.Elem())
-	case reflect.Struct:
-		if v.Type() == timeType {
-			var t time.Time
-			switch {
-			case v.CanAddr() && v.CanInterface():
-				t = *v.Addr().Interface().(*time.Time) // no copy to the heap
-			case v.CanInterface():
-				t = v.Interface().(time.Time)
-			default:
-				return false
-			}
-			name, offset := t.Zone()
-			d.uint(uint64(t.UnixNano()))
-			d.string(name)
-			d.uint(uint64(offset))
-			return true
-		}
-		for i := range v.NumField() {
-			if !hashValue(d, v.Field(i)) {
-				return false
-			}
-		}
-	case reflect.Slice:
-		d.uint(uint64(v.Len()))
-		for i := range v.Len() {
-			if !hashValue(d, v.Index(i)) {
-				return false
-			}
-		}
-	case reflect.String:
-		d.string(v.String())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		d.uint(uint64(v.Int()))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		d.uint(v.Uint())
-	case reflect.Bool:
-		if v.Bool() {
-			d.mark('t')
-		} else {
-			d.mark('f')
-		}
-	case reflect.Float32, reflect.Float64:
-		d.uint(math.Float64bits(v.Float()))
-	default:
-		return false
-	}
-	return true
-}
-
-// hasher feeds xxhash through a buffer: a key is made of many small
-// pieces, and a Write for each cost more than the hashing itself.
-type hasher struct {
-	d   xxhash.Digest
-	buf [256]byte
-	n   int
-}
-
-func newHasher() *hasher {
-	h := &hasher{}
-	h.d.Reset()
-	return h
-}
-
-func (h *hasher) flush() {
-	h.d.Write(h.buf[:h.n])
-	h.n = 0
-}
-
-// sum returns the hash of everything written.
-func (h *hasher) sum() uint64 {
-	h.flush()
-	return h.d.Sum64()
-}
-
-// mark writes one byte that says what comes next.
-func (h *hasher) mark(c byte) {
-	if h.n == len(h.buf) {
-		h.flush()
-	}
-	h.buf[h.n] = c
-	h.n++
-}
-
-func (h *hasher) uint(n uint64) {
-	if h.n+8 > len(h.buf) {
-		h.flush()
-	}
-	binary.LittleEndian.PutUint64(h.buf[h.n:], n)
-	h.n += 8
-}
-
-// string writes s with its length, so that "ab","c" and "a","bc" differ.
-func (h *hasher) string(s string) {
-	h.uint(uint64(len(s)))
-	if len(s) > len(h.buf)-h.n {
-		h.flush()
-		if len(s) > len(h.buf) {
-			h.d.WriteString(s)
-			return
-		}
-	}
-	h.n += copy(h.buf[h.n:], s)
 }

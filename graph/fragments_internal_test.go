@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/graph/model"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/news"
 )
 
@@ -27,9 +28,9 @@ func testEdge() *model.ArticleEdge {
 }
 
 func edgeHash(e *model.ArticleEdge) (uint64, bool) {
-	h := newHasher()
-	ok := hashValue(h, reflect.ValueOf(e).Elem())
-	return h.sum(), ok
+	h := contenthash.New()
+	ok := h.Value(reflect.ValueOf(e).Elem())
+	return h.Sum(), ok
 }
 
 // TestHashSeesEveryField: changing any one value an edge holds, however
@@ -56,7 +57,7 @@ func TestHashSeesEveryField(t *testing.T) {
 			}
 			return
 		case reflect.Struct:
-			if v.Type() != timeType {
+			if v.Type() != reflect.TypeFor[time.Time]() {
 				for i := range v.NumField() {
 					visit(path+"."+v.Type().Field(i).Name, v.Field(i))
 				}
@@ -116,8 +117,8 @@ func BenchmarkHashEdge(b *testing.B) {
 	v := reflect.ValueOf(testEdge()).Elem()
 	b.ReportAllocs()
 	for b.Loop() {
-		h := newHasher()
-		hashValue(h, v)
-		h.sum()
+		h := contenthash.New()
+		h.Value(v)
+		h.Sum()
 	}
 }
