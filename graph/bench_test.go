@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
@@ -14,7 +15,9 @@ import (
 // benchQuery measures one GraphQL POST through the real handler (executor,
 // loaders, store, SQLite, the fragment cache a server has) without the
 // network.
-func benchQuery(b *testing.B, body string) { benchHandler(b, body, graph.NewFragmentCache(8<<20)) }
+func benchQuery(b *testing.B, body string) {
+	benchHandler(b, body, graph.NewFragmentCache(contenthash.NewCache(8<<20)))
+}
 
 // benchHandler measures body through a handler with fragments (nil: none).
 func benchHandler(b *testing.B, body string, fragments *graph.FragmentCache) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -14,7 +13,6 @@ import (
 	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/sizedlru"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -32,44 +30,22 @@ import (
 // status, revisions, avatarUrl...) reads more than the view, so a selection
 // that reaches one is left to the executor; an answer that made an error
 // is not kept either.
-// Only queries are kept; the cache is bounded in bytes, least recently used
-// out first.
+// Only queries are kept, in a contenthash.Cache (bounded in bytes, shared
+// with the feeds' items).
 type FragmentCache struct {
-	lru *sizedlru.Cache[uint64, *fragment]
+	pieces *contenthash.Cache
 	// shapes remembers which selection sets are pure (see pure): the
 	// executor answers the others as it would without this cache
 	// (batching Article.status over a list, for one).
 	shapes *lru.Cache[uint64, bool]
-	// hits and misses count fragments served and rendered (metrics).
-	hits, misses atomic.Uint64
 }
 
-// fragment is an article's (or its edge's) JSON under one selection set.
-type fragment struct {
-	id   int64 // the article's, checked on every hit
-	json []byte
-}
-
-// size is what the cache counts for e.
-func (e *fragment) size() int64 { return int64(cap(e.json) + fragmentOverhead) }
-
-// fragmentOverhead is what an entry costs beside its JSON's capacity: the
-// entry, the LRU's element and its map slot (measured: about 140 bytes).
-const fragmentOverhead = 192
-
-// NewFragmentCache returns a cache of articles' JSON that holds at most
-// limit bytes, for Options.Fragments.
-func NewFragmentCache(limit int64) *FragmentCache {
-	// One fragment may not crowd out the rest: at most a quarter.
-	f := &FragmentCache{lru: sizedlru.New[uint64](limit, limit/4, (*fragment).size)}
+// NewFragmentCache returns a cache of articles' JSON that keeps them in
+// pieces, for Options.Fragments.
+func NewFragmentCache(pieces *contenthash.Cache) *FragmentCache {
+	f := &FragmentCache{pieces: pieces}
 	f.shapes, _ = lru.New[uint64, bool](1024)
 	return f
-}
-
-// Stats reports the fragments served from the cache (hits), those
-// rendered (misses), and the bytes held.
-func (f *FragmentCache) Stats() (hits, misses uint64, bytes int64) {
-	return f.hits.Load(), f.misses.Load(), f.lru.Bytes()
 }
 
 // around is the field middleware of the handler whose schema renders
@@ -240,11 +216,11 @@ func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *exe
 	d.Uint(k.shape)
 	hashable := d.Value(v.Elem())
 	key := d.Sum()
-	if e, ok := f.lru.Get(key); hashable && ok && e.id == id {
-		f.hits.Add(1)
-		return rawJSON(e.json)
+	if hashable {
+		if json, ok := f.pieces.Get(key, id); ok {
+			return rawJSON(json)
+		}
 	}
-	f.misses.Add(1)
 	errs := errorCount(ctx)
 	m := r(newExecutionContext(k.oc, k.schema, nil), context.WithValue(ctx, renderingKey{}, true))
 	if m == graphql.Null {
@@ -258,7 +234,7 @@ func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *exe
 	if !hashable || errorCount(ctx) != errs {
 		return rawJSON(json)
 	}
-	f.lru.Add(key, &fragment{id: id, json: json})
+	f.pieces.Add(key, id, json)
 	return rawJSON(json)
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
@@ -22,7 +23,7 @@ import (
 type fragmentEnv struct {
 	t                testing.TB
 	db               *sqlite.DB
-	cache            *graph.FragmentCache
+	cache            *contenthash.Cache
 	cached, executor *httptest.Server
 }
 
@@ -35,9 +36,9 @@ func newFragmentEnv(t testing.TB, limit int64) *fragmentEnv {
 // newFragmentEnvOn serves store (db underneath).
 func newFragmentEnvOn(t testing.TB, db *sqlite.DB, store graphStore, limit int64) *fragmentEnv {
 	t.Helper()
-	cache := graph.NewFragmentCache(limit)
+	cache := contenthash.NewCache(limit)
 	e := &fragmentEnv{t: t, db: db, cache: cache,
-		cached:   httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Fragments: cache})),
+		cached:   httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Fragments: graph.NewFragmentCache(cache)})),
 		executor: httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db})),
 	}
 	t.Cleanup(e.cached.Close)

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk/graph"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
@@ -47,7 +48,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(1 << 20)}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1 << 20))}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}
 }
@@ -496,7 +497,7 @@ func TestArticleReadsWhatIsAsked(t *testing.T) {
 func newCountingEnv(t *testing.T) (*env, *linkCounter) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	store := &linkCounter{DB: db}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(1 << 20)}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1 << 20))}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}, store
 }

@@ -239,7 +239,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	allowList := fs.Bool("graphql-allowlist", envBool("NEWSDESK_GRAPHQL_ALLOWLIST"), "serve only registered GraphQL queries (newsdesk queries add) below the editor role (env NEWSDESK_GRAPHQL_ALLOWLIST)")
 	drainDelay := fs.Duration("drain-delay", envDuration("NEWSDESK_DRAIN_DELAY", 0), "on shutdown, answer /readyz 503 this long before closing (env NEWSDESK_DRAIN_DELAY)")
 	cacheMB := fs.Int("response-cache-mb", envInt("NEWSDESK_RESPONSE_CACHE_MB", server.DefaultResponseCacheMB), "memory for the cache of public GET answers, in MiB; 0 turns it off (env NEWSDESK_RESPONSE_CACHE_MB)")
-	fragmentMB := fs.Int("fragment-cache-mb", envInt("NEWSDESK_FRAGMENT_CACHE_MB", 8), "memory for the cache of articles' GraphQL JSON, per selection set, in MiB; 0 turns it off (env NEWSDESK_FRAGMENT_CACHE_MB)")
+	fragmentMB := fs.Int("fragment-cache-mb", envInt("NEWSDESK_FRAGMENT_CACHE_MB", 8), "memory for the cache of pieces of answers kept by content (articles' GraphQL JSON per selection set, feed items' XML), in MiB; 0 turns it off (env NEWSDESK_FRAGMENT_CACHE_MB)")
 	articleMB := fs.Int("article-cache-mb", envInt("NEWSDESK_ARTICLE_CACHE_MB", sqlite.DefaultArticleCacheMB), "memory for the cache of articles read from a SQLite database, by id, in MiB; 0 turns it off (env NEWSDESK_ARTICLE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")

@@ -7,6 +7,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
 	"fmt"
@@ -14,12 +15,15 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	gfeeds "github.com/gorilla/feeds"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
+	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/rest"
 )
@@ -41,9 +45,14 @@ type Config struct {
 	// SitemapPageSize is the most URLs a sitemap file holds. Default
 	// 50,000, the protocol's limit.
 	SitemapPageSize int
-	Logger          *slog.Logger
-	RequestID       func(context.Context) string
-	Now             news.Clock
+	// Pieces, when set, keeps the XML of RSS items and Atom entries under
+	// the hash of each, so that the next feed showing a story as it was
+	// copies it instead of encoding it again (encoding/xml's reflection
+	// was 40% of an uncached feed). The GraphQL fragment cache shares it.
+	Pieces    *contenthash.Cache
+	Logger    *slog.Logger
+	RequestID func(context.Context) string
+	Now       news.Clock
 }
 
 type handler struct{ cfg Config }
@@ -144,67 +153,120 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, file string, s s
 	default:
 		return news.Errorf(news.ENOTFOUND, "no feed %q: rss.xml, atom.xml or feed.json", file)
 	}
-	f, views, err := h.build(r.Context(), s)
+	// A partner's request gets each story's full text as its content;
+	// everyone else its lead.
+	full := news.Can(r.Context(), news.RolePartner)
+	f, views, err := h.build(r.Context(), s, full)
 	if err != nil {
 		return err
 	}
 	if !f.Updated.IsZero() {
 		w.Header().Set("Last-Modified", f.Updated.UTC().Format(http.TimeFormat))
 	}
-	var body string
 	switch file {
 	case "rss.xml":
 		rss := (&gfeeds.Rss{Feed: f}).RssFeed()
 		rss.Language = h.cfg.Language
 		rss.Generator = "newsdesk"
-		for i, it := range rss.Items {
-			if c := views[i].Category; c != nil {
+		return h.writeItems(w, "application/rss+xml; charset=utf-8", rss.FeedXml(), "</channel></rss>", views, full, func(v *news.ArticleView) any {
+			it := (&gfeeds.Rss{Feed: &gfeeds.Feed{Items: []*gfeeds.Item{h.item(v, full)}}}).RssFeed().Items[0]
+			if c := v.Category; c != nil {
 				it.Category = c.Name
 			}
-		}
-		return writeXML(w, "application/rss+xml; charset=utf-8", rss.FeedXml())
+			return it
+		})
 	case "atom.xml":
 		atom := (&gfeeds.Atom{Feed: f}).AtomFeed()
 		atom.Link = &gfeeds.AtomLink{Href: s.link, Rel: "alternate"}
 		atom.Id = h.cfg.PublicURL + s.self + "atom.xml"
-		for _, e := range atom.Entries {
+		return h.writeItems(w, "application/atom+xml; charset=utf-8", atom.FeedXml(), "</feed>", views, full, func(v *news.ArticleView) any {
+			e := (&gfeeds.Atom{Feed: &gfeeds.Feed{Items: []*gfeeds.Item{h.item(v, full)}}}).AtomFeed().Entries[0]
 			if e.Summary != nil {
 				e.Summary.Type = "text" // the excerpt is plain text
 			}
-		}
-		return writeXML(w, "application/atom+xml; charset=utf-8", atom.FeedXml())
-	case "feed.json":
-		jf := (&gfeeds.JSON{Feed: f}).JSONFeed()
-		jf.Language = h.cfg.Language
-		jf.FeedUrl = h.cfg.PublicURL + s.self + "feed.json"
-		for i, it := range jf.Items {
-			v := views[i]
-			it.ContentText = ""
-			it.Author, it.Authors = nil, nil
-			for _, a := range v.Authors {
-				it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: a.Name, Url: h.url("authors", a.Slug), Avatar: a.AvatarURL})
-			}
-			for _, t := range v.Tags {
-				it.Tags = append(it.Tags, t.Name)
-			}
-			if v.Cover != nil {
-				it.Image = v.Cover.URL
-			}
-		}
-		body, err = jf.ToJSON()
-		w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
+			return e
+		})
 	}
+	for _, v := range views {
+		f.Items = append(f.Items, h.item(v, full))
+	}
+	jf := (&gfeeds.JSON{Feed: f}).JSONFeed()
+	jf.Language = h.cfg.Language
+	jf.FeedUrl = h.cfg.PublicURL + s.self + "feed.json"
+	for i, it := range jf.Items {
+		v := views[i]
+		it.ContentText = ""
+		it.Author, it.Authors = nil, nil
+		for _, a := range v.Authors {
+			it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: a.Name, Url: h.url("authors", a.Slug), Avatar: a.AvatarURL})
+		}
+		for _, t := range v.Tags {
+			it.Tags = append(it.Tags, t.Name)
+		}
+		if v.Cover != nil {
+			it.Image = v.Cover.URL
+		}
+	}
+	body, err := jf.ToJSON()
 	if err != nil {
 		return err
 	}
-	_, err = w.Write([]byte(body))
+	w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
+	_, err = io.WriteString(w, body)
 	return err
 }
 
-// build reads the newest stories of s into a feed. A partner's request gets
-// each story's full text as its content; everyone else its lead.
-func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.ArticleView, error) {
-	full := news.Can(ctx, news.RolePartner)
+// writeItems writes doc, an RSS or Atom document without its items, as
+// writeXML does, with the items of views (made by item) going in right
+// before the closing tags in end, where they belong as the root's last
+// elements. Each item's XML is kept in Pieces, if set, under the hash of
+// all it is made of: the view, whether it carries the full text, the
+// format and the site's address. (encoding/xml's reflection was 40% of
+// an uncached feed, the items' HTML a quarter of the rest.)
+func (h *handler) writeItems(w http.ResponseWriter, contentType string, doc any, end string, views []*news.ArticleView, full bool, item func(*news.ArticleView) any) error {
+	out := httpcache.GetBuffer()
+	defer httpcache.PutBuffer(out)
+	out.WriteString(xml.Header)
+	if err := xml.NewEncoder(out).Encode(doc); err != nil {
+		return err
+	}
+	if !bytes.HasSuffix(out.Bytes(), []byte(end)) {
+		return fmt.Errorf("feed: a %T does not end in %s", doc, end)
+	}
+	out.Truncate(out.Len() - len(end))
+	pieces := h.cfg.Pieces
+	for _, v := range views {
+		k := contenthash.New()
+		k.String(end) // the format
+		k.String(h.cfg.PublicURL)
+		if full {
+			k.Mark('f')
+		}
+		keep := pieces != nil && k.Value(reflect.ValueOf(v))
+		key := k.Sum()
+		if keep {
+			if kept, ok := pieces.Get(key, v.ID); ok {
+				out.Write(kept)
+				continue
+			}
+		}
+		start := out.Len()
+		if err := xml.NewEncoder(out).Encode(item(v)); err != nil {
+			return err
+		}
+		if keep {
+			pieces.Add(key, v.ID, bytes.Clone(out.Bytes()[start:]))
+		}
+	}
+	out.WriteString(end)
+	w.Header().Set("Content-Type", contentType)
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// build reads the newest stories of s, with their full text if full, into
+// a feed without items, and their views.
+func (h *handler) build(ctx context.Context, s scope, full bool) (*gfeeds.Feed, []*news.ArticleView, error) {
 	l, err := h.cfg.Store.FindArticles(ctx, s.filter, news.Page{Limit: h.cfg.Items, WithBody: full})
 	if err != nil {
 		return nil, nil, err
@@ -219,36 +281,39 @@ func (h *handler) build(ctx context.Context, s scope) (*gfeeds.Feed, []*news.Art
 		Description: "Tin mới nhất: " + s.title,
 	}
 	for _, v := range views {
-		link := h.url("articles", v.Slug)
-		content := contentHTML(v, full)
-		item := &gfeeds.Item{
-			Id:          link,
-			Title:       v.Title,
-			Link:        &gfeeds.Link{Href: link},
-			Description: v.Excerpt,
-			Content:     content,
-			Created:     v.PublishedAt,
-			Updated:     v.UpdatedAt,
-		}
-		var names []string
-		for _, a := range v.Authors {
-			names = append(names, a.Name)
-		}
-		if len(names) > 0 {
-			item.Author = &gfeeds.Author{Name: strings.Join(names, ", ")}
-		}
-		if v.Cover != nil {
-			item.Enclosure = &gfeeds.Enclosure{Url: v.Cover.URL, Type: imageType(v.Cover.URL), Length: "0"}
-		}
 		if v.UpdatedAt.After(f.Updated) {
 			f.Updated = v.UpdatedAt
 		}
-		f.Items = append(f.Items, item)
 	}
 	if f.Updated.IsZero() {
 		f.Updated = h.cfg.Now()
 	}
 	return f, views, nil
+}
+
+// item is the story of v as a feed item.
+func (h *handler) item(v *news.ArticleView, full bool) *gfeeds.Item {
+	link := h.url("articles", v.Slug)
+	item := &gfeeds.Item{
+		Id:          link,
+		Title:       v.Title,
+		Link:        &gfeeds.Link{Href: link},
+		Description: v.Excerpt,
+		Content:     contentHTML(v, full),
+		Created:     v.PublishedAt,
+		Updated:     v.UpdatedAt,
+	}
+	var names []string
+	for _, a := range v.Authors {
+		names = append(names, a.Name)
+	}
+	if len(names) > 0 {
+		item.Author = &gfeeds.Author{Name: strings.Join(names, ", ")}
+	}
+	if v.Cover != nil {
+		item.Enclosure = &gfeeds.Enclosure{Url: v.Cover.URL, Type: imageType(v.Cover.URL), Length: "0"}
+	}
+	return item
 }
 
 // contentHTML is the HTML of a feed item: the captioned cover photo, then

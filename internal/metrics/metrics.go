@@ -73,8 +73,8 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, f
 		name, requests, bytes string
 		stats                 CacheStats
 	}{
-		{"fragment", "Articles a GraphQL query showed from the fragment cache (hit) or rendered by the executor and kept when they could be (miss).",
-			"Bytes the GraphQL fragment cache holds.", fragments},
+		{"fragment", "Pieces of answers (an article's GraphQL JSON, a feed item's XML) taken from the fragment cache (hit) or rendered and kept (miss).",
+			"Bytes the fragment cache holds.", fragments},
 		{"article", "Articles the store took from its article cache (hit) or read from the database (miss), lookups of lists that read their rows at once not counted.",
 			"Bytes the store's article cache holds.", articles},
 	} {

@@ -25,6 +25,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/newsdesk/newsdesk/graph"
 	"github.com/newsdesk/newsdesk/internal/auth"
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/feed"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/metrics"
@@ -96,8 +97,9 @@ type Config struct {
 	// ResponseCacheBytes bounds the in-memory cache of public GET answers
 	// (0: the default, DefaultResponseCacheMB; negative: no cache).
 	ResponseCacheBytes int64
-	// FragmentCacheBytes bounds the cache of articles' GraphQL JSON, kept
-	// per selection set (0: the default, 8 MiB; negative: no cache).
+	// FragmentCacheBytes bounds the cache of pieces of answers kept by
+	// content: articles' GraphQL JSON, per selection set, and feed items'
+	// XML (0: the default, 8 MiB; negative: no cache).
 	FragmentCacheBytes int64
 	// MaxBodyBytes bounds a request body: 413 past it. Default 1 MiB.
 	MaxBodyBytes int64
@@ -168,9 +170,11 @@ func New(cfg Config) *Server {
 	}
 	var fragmentStats, articleStats metrics.CacheStats // nil: no such cache
 	var fragments *graph.FragmentCache
+	var pieces *contenthash.Cache
 	if cfg.FragmentCacheBytes > 0 {
-		fragments = graph.NewFragmentCache(cfg.FragmentCacheBytes)
-		fragmentStats = fragments.Stats
+		pieces = contenthash.NewCache(cfg.FragmentCacheBytes)
+		fragments = graph.NewFragmentCache(pieces)
+		fragmentStats = pieces.Stats
 	}
 	// A SQLite store keeps an article cache; a PostgreSQL one does not.
 	if st, ok := cfg.Store.(interface {
@@ -225,6 +229,7 @@ func New(cfg Config) *Server {
 		Store:     cfg.Store,
 		PublicURL: cfg.PublicURL,
 		SiteName:  cfg.SiteName,
+		Pieces:    pieces,
 		Logger:    cfg.Logger,
 		RequestID: RequestID,
 		Now:       cfg.Now,

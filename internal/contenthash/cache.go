@@ -1,0 +1,62 @@
+package contenthash
+
+import (
+	"sync/atomic"
+
+	"github.com/newsdesk/newsdesk/internal/sizedlru"
+)
+
+// Cache keeps pieces of answers (an article's GraphQL JSON under one
+// selection set, a feed item's XML) under the hash of everything each was
+// made from, so that the next answer showing the same piece copies it
+// instead of rendering it again. A piece is a pure function of its key:
+// it needs no invalidation. The cache is bounded in bytes, least recently
+// used out first, and shared by every transport that keeps pieces in it:
+// one budget, one hit rate.
+type Cache struct {
+	lru *sizedlru.Cache[uint64, *piece]
+	// hits and misses count pieces served and rendered (metrics).
+	hits, misses atomic.Uint64
+}
+
+// piece is one rendered piece of an article.
+type piece struct {
+	id    int64 // the article's, checked on every hit
+	bytes []byte
+}
+
+// size is what the cache counts for p.
+func (p *piece) size() int64 { return int64(cap(p.bytes) + pieceOverhead) }
+
+// pieceOverhead is what an entry costs beside its bytes' capacity: the
+// entry, the LRU's element and its map slot (measured: about 140 bytes).
+const pieceOverhead = 192
+
+// NewCache returns a cache that holds at most limit bytes.
+func NewCache(limit int64) *Cache {
+	// One piece may not crowd out the rest: at most a quarter.
+	return &Cache{lru: sizedlru.New[uint64](limit, limit/4, (*piece).size)}
+}
+
+// Get returns the piece of article id kept under key, counting a hit or a
+// miss. The bytes are shared: the caller must not change them.
+func (c *Cache) Get(key uint64, id int64) ([]byte, bool) {
+	if p, ok := c.lru.Get(key); ok && p.id == id {
+		c.hits.Add(1)
+		return p.bytes, true
+	}
+	c.misses.Add(1)
+	return nil, false
+}
+
+// Add keeps b, a piece of article id, under key. The cache keeps b itself:
+// the caller must not change it afterwards.
+func (c *Cache) Add(key uint64, id int64, b []byte) {
+	c.lru.Add(key, &piece{id: id, bytes: b})
+}
+
+// Stats reports the pieces served from the cache (hits), those rendered
+// (misses), and the bytes held.
+func (c *Cache) Stats() (hits, misses uint64, bytes int64) {
+	return c.hits.Load(), c.misses.Load(), c.lru.Bytes()
+}
