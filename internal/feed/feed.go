@@ -9,6 +9,7 @@ package feed
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -45,10 +46,11 @@ type Config struct {
 	// SitemapPageSize is the most URLs a sitemap file holds. Default
 	// 50,000, the protocol's limit.
 	SitemapPageSize int
-	// Pieces, when set, keeps the XML of RSS items and Atom entries under
-	// the hash of each, so that the next feed showing a story as it was
-	// copies it instead of encoding it again (encoding/xml's reflection
-	// was 40% of an uncached feed). The GraphQL fragment cache shares it.
+	// Pieces, when set, keeps each RSS item, Atom entry and JSON Feed
+	// item as encoded, under the hash of what it is made of, so that the
+	// next feed showing a story as it was copies it instead of encoding
+	// it again (encoding/xml's reflection was 40% of an uncached feed).
+	// The GraphQL fragment cache shares it.
 	Pieces    *contenthash.Cache
 	Logger    *slog.Logger
 	RequestID func(context.Context) string
@@ -163,12 +165,13 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, file string, s s
 	if !f.Updated.IsZero() {
 		w.Header().Set("Last-Modified", f.Updated.UTC().Format(http.TimeFormat))
 	}
+	var doc piecedDoc
 	switch file {
 	case "rss.xml":
 		rss := (&gfeeds.Rss{Feed: f}).RssFeed()
 		rss.Language = h.cfg.Language
 		rss.Generator = "newsdesk"
-		return h.writeItems(w, "application/rss+xml; charset=utf-8", rss.FeedXml(), "</channel></rss>", views, full, func(v *news.ArticleView) any {
+		doc = xmlDoc("application/rss+xml; charset=utf-8", rss.FeedXml(), "</channel></rss>", func(v *news.ArticleView) any {
 			it := (&gfeeds.Rss{Feed: &gfeeds.Feed{Items: []*gfeeds.Item{h.item(v, full)}}}).RssFeed().Items[0]
 			if c := v.Category; c != nil {
 				it.Category = c.Name
@@ -179,65 +182,123 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, file string, s s
 		atom := (&gfeeds.Atom{Feed: f}).AtomFeed()
 		atom.Link = &gfeeds.AtomLink{Href: s.link, Rel: "alternate"}
 		atom.Id = h.cfg.PublicURL + s.self + "atom.xml"
-		return h.writeItems(w, "application/atom+xml; charset=utf-8", atom.FeedXml(), "</feed>", views, full, func(v *news.ArticleView) any {
+		doc = xmlDoc("application/atom+xml; charset=utf-8", atom.FeedXml(), "</feed>", func(v *news.ArticleView) any {
 			e := (&gfeeds.Atom{Feed: &gfeeds.Feed{Items: []*gfeeds.Item{h.item(v, full)}}}).AtomFeed().Entries[0]
 			if e.Summary != nil {
 				e.Summary.Type = "text" // the excerpt is plain text
 			}
 			return e
 		})
+	default:
+		jf := (&gfeeds.JSON{Feed: f}).JSONFeed()
+		jf.Language = h.cfg.Language
+		jf.FeedUrl = h.cfg.PublicURL + s.self + "feed.json"
+		doc = jsonDoc(jf, func(v *news.ArticleView) any {
+			it := (&gfeeds.JSON{Feed: &gfeeds.Feed{Items: []*gfeeds.Item{h.item(v, full)}}}).JSONFeed().Items[0]
+			it.Author, it.Authors = nil, nil
+			for _, a := range v.Authors {
+				it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: a.Name, Url: h.url("authors", a.Slug), Avatar: a.AvatarURL})
+			}
+			for _, t := range v.Tags {
+				it.Tags = append(it.Tags, t.Name)
+			}
+			if v.Cover != nil {
+				it.Image = v.Cover.URL
+			}
+			return it
+		})
 	}
-	for _, v := range views {
-		f.Items = append(f.Items, h.item(v, full))
-	}
-	jf := (&gfeeds.JSON{Feed: f}).JSONFeed()
-	jf.Language = h.cfg.Language
-	jf.FeedUrl = h.cfg.PublicURL + s.self + "feed.json"
-	for i, it := range jf.Items {
-		v := views[i]
-		it.ContentText = ""
-		it.Author, it.Authors = nil, nil
-		for _, a := range v.Authors {
-			it.Authors = append(it.Authors, &gfeeds.JSONAuthor{Name: a.Name, Url: h.url("authors", a.Slug), Avatar: a.AvatarURL})
-		}
-		for _, t := range v.Tags {
-			it.Tags = append(it.Tags, t.Name)
-		}
-		if v.Cover != nil {
-			it.Image = v.Cover.URL
-		}
-	}
-	body, err := jf.ToJSON()
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/feed+json; charset=utf-8")
-	_, err = io.WriteString(w, body)
-	return err
+	return h.writeItems(w, file, doc, views, full)
 }
 
-// writeItems writes doc, an RSS or Atom document without its items, as
-// writeXML does, with the items of views (made by item) going in right
-// before the closing tags in end, where they belong as the root's last
-// elements. Each item's XML is kept in Pieces, if set, under the hash of
-// all it is made of: the view, whether it carries the full text, the
-// format and the site's address. (encoding/xml's reflection was 40% of
-// an uncached feed, the items' HTML a quarter of the rest.)
-func (h *handler) writeItems(w http.ResponseWriter, contentType string, doc any, end string, views []*news.ArticleView, full bool, item func(*news.ArticleView) any) error {
+// piecedDoc is a feed document cut where its items go: head is all of it
+// before them, end all of it after them, sep what stands between two, and
+// item encodes the item of a view.
+type piecedDoc struct {
+	contentType string
+	head        func(*bytes.Buffer) error
+	sep, end    string
+	item        func(*bytes.Buffer, *news.ArticleView) error
+}
+
+// xmlDoc cuts doc, an RSS or Atom document without its items, before the
+// closing tags in end: the items go there, as the root's last elements
+// (where gorilla/feeds and encoding/xml put them). The document is
+// unindented, as writeXML writes it.
+func xmlDoc(contentType string, doc any, end string, item func(*news.ArticleView) any) piecedDoc {
+	return piecedDoc{
+		contentType: contentType,
+		head: func(out *bytes.Buffer) error {
+			out.WriteString(xml.Header)
+			if err := xml.NewEncoder(out).Encode(doc); err != nil {
+				return err
+			}
+			if !bytes.HasSuffix(out.Bytes(), []byte(end)) {
+				return fmt.Errorf("feed: a %T does not end in %s", doc, end)
+			}
+			out.Truncate(out.Len() - len(end))
+			return nil
+		},
+		end: end,
+		item: func(out *bytes.Buffer, v *news.ArticleView) error {
+			return xml.NewEncoder(out).Encode(item(v))
+		},
+	}
+}
+
+// jsonDoc cuts jf, a JSON Feed without its items, at its closing brace:
+// "items" goes last, and always, as JSON Feed 1.1 requires it (gorilla's
+// omitempty would leave it out of an empty feed). The JSON is compact
+// (gorilla's ToJSON indents it).
+func jsonDoc(jf *gfeeds.JSONFeed, item func(*news.ArticleView) any) piecedDoc {
+	return piecedDoc{
+		contentType: "application/feed+json; charset=utf-8",
+		head: func(out *bytes.Buffer) error {
+			if err := json.NewEncoder(out).Encode(jf); err != nil {
+				return err
+			}
+			// Encode ends the object with a newline; version and title
+			// are never omitted, so a member comes before items.
+			if !bytes.HasSuffix(out.Bytes(), []byte("}\n")) || jf.Items != nil {
+				return fmt.Errorf("feed: a JSON Feed with items, or not an object")
+			}
+			out.Truncate(out.Len() - len("}\n"))
+			out.WriteString(`,"items":[`)
+			return nil
+		},
+		sep: ",",
+		end: "]}",
+		item: func(out *bytes.Buffer, v *news.ArticleView) error {
+			start := out.Len()
+			if err := json.NewEncoder(out).Encode(item(v)); err != nil {
+				return err
+			}
+			if out.Len() > start {
+				out.Truncate(out.Len() - 1) // Encode's newline
+			}
+			return nil
+		},
+	}
+}
+
+// writeItems writes doc with the items of views. Each item is kept in
+// Pieces, if set, under the hash of all it is made of: the view, whether
+// it carries the full text, the format (file) and the site's address.
+// (encoding/xml's reflection was 40% of an uncached feed, the items' HTML
+// a quarter of the rest.)
+func (h *handler) writeItems(w http.ResponseWriter, file string, doc piecedDoc, views []*news.ArticleView, full bool) error {
 	out := httpcache.GetBuffer()
 	defer httpcache.PutBuffer(out)
-	out.WriteString(xml.Header)
-	if err := xml.NewEncoder(out).Encode(doc); err != nil {
+	if err := doc.head(out); err != nil {
 		return err
 	}
-	if !bytes.HasSuffix(out.Bytes(), []byte(end)) {
-		return fmt.Errorf("feed: a %T does not end in %s", doc, end)
-	}
-	out.Truncate(out.Len() - len(end))
 	pieces := h.cfg.Pieces
-	for _, v := range views {
+	for i, v := range views {
+		if i > 0 {
+			out.WriteString(doc.sep)
+		}
 		k := contenthash.New()
-		k.String(end) // the format
+		k.String(file)
 		k.String(h.cfg.PublicURL)
 		if full {
 			k.Mark('f')
@@ -251,15 +312,15 @@ func (h *handler) writeItems(w http.ResponseWriter, contentType string, doc any,
 			}
 		}
 		start := out.Len()
-		if err := xml.NewEncoder(out).Encode(item(v)); err != nil {
+		if err := doc.item(out, v); err != nil {
 			return err
 		}
 		if keep {
 			pieces.Add(key, v.ID, bytes.Clone(out.Bytes()[start:]))
 		}
 	}
-	out.WriteString(end)
-	w.Header().Set("Content-Type", contentType)
+	out.WriteString(doc.end)
+	w.Header().Set("Content-Type", doc.contentType)
 	_, err := w.Write(out.Bytes())
 	return err
 }

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"net/http"
@@ -126,6 +127,30 @@ func TestFeeds(t *testing.T) {
 				}
 			}
 		})
+	}
+	// A tag without stories has feeds without items: JSON Feed's "items"
+	// is still there, an empty array, as the spec requires.
+	if err := e.DB.CreateTag(context.Background(), &news.Tag{Name: "Chưa có bài"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"rss.xml", "atom.xml", "feed.json"} {
+		resp, body := e.Get(t, "/feeds/tag/chua-co-bai/"+file, "", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s of an empty tag: %d %s", file, resp.StatusCode, body)
+		}
+		f, err := parser.Parse(bytes.NewReader(body))
+		if err != nil || len(f.Items) != 0 || f.Title != "newsdesk – Chưa có bài" {
+			t.Errorf("%s of an empty tag: %v, %+v", file, err, f)
+		}
+		if file == "feed.json" {
+			var doc map[string]any
+			if err := json.Unmarshal(body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if items, ok := doc["items"].([]any); !ok || len(items) != 0 {
+				t.Errorf("items of an empty JSON Feed: %#v", doc["items"])
+			}
+		}
 	}
 	for _, p := range []string{"/feeds/category/khong-co/rss.xml", "/feeds/tag/khong-co/atom.xml", "/feeds/author/khong-co/feed.json", "/feeds/podcast/x/rss.xml", "/feeds/rss.html"} {
 		if resp, _ := e.Get(t, p, "", nil); resp.StatusCode != http.StatusNotFound {

@@ -27,7 +27,7 @@ func asPartner(h http.Handler) http.Handler {
 	})
 }
 
-// TestItemPiecesFollowEdits: RSS items and Atom entries kept in the
+// TestItemPiecesFollowEdits: RSS items, Atom entries and JSON Feed items kept in the
 // fragment cache make feeds byte for byte the ones encoded whole, on the
 // first request and the next, for the public and for partners; after an
 // edit of a story, a rename of its author and of its category, the next
@@ -61,7 +61,7 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 		}
 		return string(body)
 	}
-	paths := []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/category/thoi-su/rss.xml", "/feeds/tag/duong-kinh/atom.xml"}
+	paths := []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/feeds/category/thoi-su/rss.xml", "/feeds/tag/duong-kinh/atom.xml", "/feeds/author/thu-ha/feed.json"}
 	same := func(when string) {
 		t.Helper()
 		for _, p := range paths {
@@ -105,7 +105,7 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 	}
 	same("after the edits")
 	for _, partner := range []bool{false, true} {
-		for _, p := range paths[:2] {
+		for _, p := range paths[:3] {
 			got := get(kept.URL, p, partner)
 			for _, want := range []string{title, author} {
 				if !strings.Contains(got, want) {
