@@ -7,7 +7,7 @@ import (
 )
 
 // Cache keeps pieces of answers (an article's GraphQL JSON under one
-// selection set, a feed item's XML) under the hash of everything each was
+// selection set, an encoded feed item) under the hash of everything each was
 // made from, so that the next answer showing the same piece copies it
 // instead of rendering it again. A piece is a pure function of its key:
 // it needs no invalidation. The cache is bounded in bytes, least recently
