@@ -259,8 +259,8 @@ func jsonDoc(jf *gfeeds.JSONFeed, item func(*news.ArticleView) any) piecedDoc {
 			}
 			// Encode ends the object with a newline; version and title
 			// are never omitted, so a member comes before items.
-			if !bytes.HasSuffix(out.Bytes(), []byte("}\n")) || jf.Items != nil {
-				return fmt.Errorf("feed: a JSON Feed with items, or not an object")
+			if !bytes.HasSuffix(out.Bytes(), []byte("}\n")) {
+				return fmt.Errorf("feed: a %T does not end in }", jf)
 			}
 			out.Truncate(out.Len() - len("}\n"))
 			out.WriteString(`,"items":[`)
@@ -269,13 +269,10 @@ func jsonDoc(jf *gfeeds.JSONFeed, item func(*news.ArticleView) any) piecedDoc {
 		sep: ",",
 		end: "]}",
 		item: func(out *bytes.Buffer, v *news.ArticleView) error {
-			start := out.Len()
 			if err := json.NewEncoder(out).Encode(item(v)); err != nil {
 				return err
 			}
-			if out.Len() > start {
-				out.Truncate(out.Len() - 1) // Encode's newline
-			}
+			out.Truncate(out.Len() - 1) // Encode's newline
 			return nil
 		},
 	}
