@@ -14,6 +14,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -71,6 +72,9 @@ type Result struct {
 	P50, P95, P99 time.Duration
 	Errors        uint64
 	Floor         string // the floor workload it is compared with
+	// CPU is the CPU time (user and system) the answering process spent
+	// per successful request; 0 when unknown.
+	CPU time.Duration
 }
 
 // Run benchmarks the database at o.DB and writes the report to o.Out.
@@ -174,9 +178,10 @@ func Run(ctx context.Context, o Options) error {
 	}
 	defer os.RemoveAll(scripts)
 	var results []Result
-	targets := []target{{base: servers[0].base, tag: "uncached"}, {base: servers[1].base, tag: "cached", cached: true}}
+	targets := []target{{base: servers[0].base, pid: servers[0].pid, tag: "uncached"},
+		{base: servers[1].base, pid: servers[1].pid, tag: "cached", cached: true}}
 	if o.Postgres != "" {
-		targets = append(targets, target{base: servers[2].base, tag: "uncached, PostgreSQL"})
+		targets = append(targets, target{base: servers[2].base, pid: servers[2].pid, tag: "uncached, PostgreSQL"})
 	}
 	all := workloads(floorURL, targets, s)
 	// The floors run first and again last: a shared machine drifts in the
@@ -194,6 +199,13 @@ func Run(ctx context.Context, o Options) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// The floor answers in this process: its CPU time is the floor's
+		// alone only when the load generator runs in another (wrk).
+		pid := w.pid
+		if pid == 0 && client == ClientWrk {
+			pid = os.Getpid()
+		}
+		before, cpuKnown := cpuOf(pid)
 		var r Result
 		if client == ClientWrk {
 			if r, err = attackWrk(ctx, w, o.Connections, o.Duration, scripts); err != nil {
@@ -201,6 +213,9 @@ func Run(ctx context.Context, o Options) error {
 			}
 		} else {
 			r = attack(w, o.Connections, o.Duration)
+		}
+		if after, ok := cpuOf(pid); ok && cpuKnown && r.Throughput > 0 {
+			r.CPU = time.Duration(float64(after-before) / (r.Throughput * o.Duration.Seconds()))
 		}
 		results = append(results, r)
 		fmt.Fprintf(o.Out, "  %-44s %9.0f req/s  p99 %s\n", r.Name, r.Throughput, r.P99.Round(10*time.Microsecond))
@@ -414,6 +429,7 @@ func sampleSite(ctx context.Context, db *sqlite.DB) (*site, error) {
 type workload struct {
 	name  string
 	floor string
+	pid   int // of the server that answers; 0: the floor, in this process
 	next  func(i uint64) vegeta.Target
 }
 
@@ -452,6 +468,7 @@ func get(u string) vegeta.Target { return vegeta.Target{Method: http.MethodGet, 
 // cached set, the others the uncached set; tag ends each workload's name.
 type target struct {
 	base, tag string
+	pid       int
 	cached    bool
 }
 
@@ -461,33 +478,34 @@ func workloads(floor string, targets []target, s *site) []workload {
 	q := func(i uint64) string { return s.queries[i%uint64(len(s.queries))] }
 	var out []workload
 	out = append(out,
-		workload{"floor: article by slug", "", func(i uint64) vegeta.Target { return get(floor + "/floor/article?slug=" + slug(i)) }},
-		workload{"floor: keyset list of 20", "", func(i uint64) vegeta.Target { return get(floor + "/floor/list?category=" + cat(i)) }},
+		workload{name: "floor: article by slug", next: func(i uint64) vegeta.Target { return get(floor + "/floor/article?slug=" + slug(i)) }},
+		workload{name: "floor: keyset list of 20", next: func(i uint64) vegeta.Target { return get(floor + "/floor/list?category=" + cat(i)) }},
 	)
 	for _, t := range targets {
 		base, tag, cached := t.base, t.tag, t.cached
+		var ws []workload
 		article := "floor: article by slug"
 		list := "floor: keyset list of 20"
-		out = append(out,
-			workload{"article: GraphQL GET, " + tag, article, func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			workload{"article: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + restArticleFields) }},
-			workload{"article: REST, every field, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
-			workload{"category page: GraphQL GET, " + tag, list, func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }},
-			workload{"category page: REST, " + tag, list, func(i uint64) vegeta.Target {
+		ws = append(ws,
+			workload{name: "article: GraphQL GET, " + tag, floor: article, next: func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
+			workload{name: "article: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + restArticleFields) }},
+			workload{name: "article: REST, every field, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
+			workload{name: "category page: GraphQL GET, " + tag, floor: list, next: func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }},
+			workload{name: "category page: REST, " + tag, floor: list, next: func(i uint64) vegeta.Target {
 				return get(base + "/v1/articles?limit=20&category=" + cat(i))
 			}},
 		)
 		// Search, related lists and feeds run on both servers: uncached, what
 		// answering costs; cached, what a production server answers.
-		out = append(out,
-			workload{"search: REST, " + tag, article, func(i uint64) vegeta.Target {
+		ws = append(ws,
+			workload{name: "search: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target {
 				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
 			}},
-			workload{"related: REST, " + tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
-			workload{"RSS feed of a category, " + tag, list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
+			workload{name: "related: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
+			workload{name: "RSS feed of a category, " + tag, floor: list, next: func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
 		)
 		if cached {
-			out = append(out, workload{"mixed frontend, cached", article, func(i uint64) vegeta.Target {
+			ws = append(ws, workload{name: "mixed frontend, cached", floor: article, next: func(i uint64) vegeta.Target {
 				switch i % 10 {
 				case 0, 1, 2, 3, 4:
 					return gqlGET(base, gqlArticlePage, map[string]any{"slug": slug(i / 10)})
@@ -498,11 +516,15 @@ func workloads(floor string, targets []target, s *site) []workload {
 				}
 				return gqlGET(base, gqlHome, nil)
 			}})
-			continue
+		} else {
+			ws = append(ws,
+				workload{name: "article: GraphQL POST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
+			)
 		}
-		out = append(out,
-			workload{"article: GraphQL POST, " + tag, article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-		)
+		for i := range ws {
+			ws[i].pid = t.pid
+		}
+		out = append(out, ws...)
 	}
 	return out
 }
@@ -540,35 +562,58 @@ func attack(w workload, conns int, d time.Duration) Result {
 // floorAgain names a floor's second measurement, at the end of the run.
 const floorAgain = ", again at the end"
 
-// report prints the results as a Markdown table with ratios to the floors.
+// report prints the results as a Markdown table with ratios to the floors:
+// of throughput, and of CPU time a request (the floor's over the
+// workload's, so that above 1 is cheaper than the floor either way).
 func report(out io.Writer, results []Result) {
 	// Each floor is the mean of its measurements, first and last.
-	sums, counts := map[string]float64{}, map[string]float64{}
+	type mean struct{ throughput, cpu, n, cpuN float64 }
+	floors := map[string]*mean{}
 	for _, r := range results {
 		if r.Floor == "" {
 			name := strings.TrimSuffix(r.Name, floorAgain)
-			sums[name] += r.Throughput
-			counts[name]++
+			m := floors[name]
+			if m == nil {
+				m = &mean{}
+				floors[name] = m
+			}
+			m.throughput += r.Throughput
+			m.n++
+			if r.CPU > 0 {
+				m.cpu += float64(r.CPU)
+				m.cpuN++
+			}
 		}
 	}
-	floors := map[string]float64{}
-	for name, sum := range sums {
-		floors[name] = sum / counts[name]
+	for _, m := range floors {
+		m.throughput /= m.n
+		if m.cpuN > 0 {
+			m.cpu /= m.cpuN
+		}
 	}
 	fmt.Fprintln(out, "Ratios are to each floor's mean over its two measurements, at the start and at the end of the run.")
+	fmt.Fprintln(out, "CPU/req is the answering process's CPU time per request, measured on the servers always and on the")
+	fmt.Fprintln(out, "floor with wrk (vegeta runs in the floor's process); its ratio is the floor's over the workload's.")
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "| workload | req/s | p50 | p95 | p99 | errors | ratio to floor |")
-	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(out, "| workload | req/s | p50 | p95 | p99 | errors | ratio to floor | CPU/req | CPU ratio |")
+	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range results {
-		ratio := ""
-		if f := floors[strings.TrimSuffix(r.Name, floorAgain)]; r.Floor == "" && f > 0 {
-			ratio = strconv.FormatFloat(r.Throughput/f, 'f', 2, 64) + " of the mean (the floor)"
+		ratio, cpu, cpuRatio := "", "", ""
+		f, of := floors[r.Floor], " of "+strings.TrimPrefix(r.Floor, "floor: ")
+		if r.Floor == "" {
+			f, of = floors[strings.TrimSuffix(r.Name, floorAgain)], " of the mean (the floor)"
 		}
-		if f := floors[r.Floor]; r.Floor != "" && f > 0 {
-			ratio = strconv.FormatFloat(r.Throughput/f, 'f', 2, 64) + " of " + strings.TrimPrefix(r.Floor, "floor: ")
+		if f != nil && f.throughput > 0 {
+			ratio = strconv.FormatFloat(r.Throughput/f.throughput, 'f', 2, 64) + of
 		}
-		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %s | %d | %s |\n", r.Name, r.Throughput,
-			ms(r.P50), ms(r.P95), ms(r.P99), r.Errors, ratio)
+		if r.CPU > 0 {
+			cpu = strconv.FormatFloat(float64(r.CPU)/1e3, 'f', 0, 64) + " µs"
+			if f != nil && f.cpu > 0 {
+				cpuRatio = strconv.FormatFloat(f.cpu/float64(r.CPU), 'f', 2, 64)
+			}
+		}
+		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %s | %d | %s | %s | %s |\n", r.Name, r.Throughput,
+			ms(r.P50), ms(r.P95), ms(r.P99), r.Errors, ratio, cpu, cpuRatio)
 	}
 }
 
@@ -615,6 +660,34 @@ func memoryOf(pid int) rss {
 		}
 	}
 	return m
+}
+
+// cpuOf returns the CPU time (user and system) process pid has used, from
+// /proc/PID/stat (Linux); false when it cannot be read. The kernel counts
+// it in ticks of 1/100 s (USER_HZ, fixed in the /proc interface): over a
+// workload's seconds, well within a percent.
+func cpuOf(pid int) (time.Duration, bool) {
+	if pid == 0 {
+		return 0, false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command name, in parentheses, may hold spaces: the fields that
+	// follow it are state (3) and on, so utime (14) and stime (15) are the
+	// 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, true
 }
 
 // floor is the physical floor: what the hardware, net/http and SQLite

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestBenchRuns(t *testing.T) {
 	// the benchmark imports the site into.
 	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Client: bench.ClientVegeta}
 	want := []string{"| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
-		"| mixed frontend, cached |", "| search: REST, cached |", "| RSS feed of a category, cached |", "ratio to floor", "of the mean (the floor)",
+		"| mixed frontend, cached |", "| search: REST, cached |", "| RSS feed of a category, cached |", "ratio to floor", "of the mean (the floor)", "| CPU/req | CPU ratio |",
 		"server with 56 MiB response cache: start-up", "resident memory"}
 	if os.Getenv(pgtest.Env) != "" {
 		o.Postgres = pgtest.NewDatabase(t, "")
@@ -82,6 +83,16 @@ func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []stri
 			cells := strings.Split(line, "|")
 			if errs := strings.TrimSpace(cells[6]); errs != "0" {
 				t.Errorf("errors in %s", line)
+			}
+			// CPU time a request: the servers' always, the floor's (in the
+			// benchmark's own process) only when the client is another.
+			cpu := strings.TrimSpace(cells[8])
+			floor := strings.HasPrefix(line, "| floor")
+			if want := !floor || o.Client == bench.ClientWrk; want != (cpu != "") {
+				t.Errorf("CPU/req %q in %s", cpu, line)
+			}
+			if us, err := strconv.ParseFloat(strings.TrimSuffix(cpu, " µs"), 64); cpu != "" && (err != nil || us <= 0) {
+				t.Errorf("CPU/req %q is not a time in %s", cpu, line)
 			}
 		}
 	}
