@@ -483,29 +483,32 @@ func workloads(floor string, targets []target, s *site) []workload {
 	)
 	for _, t := range targets {
 		base, tag, cached := t.base, t.tag, t.cached
-		var ws []workload
+		// Each workload of the target is answered by its server.
+		w := func(name, of string, next func(i uint64) vegeta.Target) workload {
+			return workload{name: name, floor: of, pid: t.pid, next: next}
+		}
 		article := "floor: article by slug"
 		list := "floor: keyset list of 20"
-		ws = append(ws,
-			workload{name: "article: GraphQL GET, " + tag, floor: article, next: func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			workload{name: "article: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + restArticleFields) }},
-			workload{name: "article: REST, every field, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }},
-			workload{name: "category page: GraphQL GET, " + tag, floor: list, next: func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }},
-			workload{name: "category page: REST, " + tag, floor: list, next: func(i uint64) vegeta.Target {
+		out = append(out,
+			w("article: GraphQL GET, "+tag, article, func(i uint64) vegeta.Target { return gqlGET(base, gqlArticle, map[string]any{"slug": slug(i)}) }),
+			w("article: REST, "+tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + restArticleFields) }),
+			w("article: REST, every field, "+tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i)) }),
+			w("category page: GraphQL GET, "+tag, list, func(i uint64) vegeta.Target { return gqlGET(base, gqlPage, map[string]any{"slug": cat(i)}) }),
+			w("category page: REST, "+tag, list, func(i uint64) vegeta.Target {
 				return get(base + "/v1/articles?limit=20&category=" + cat(i))
-			}},
+			}),
 		)
 		// Search, related lists and feeds run on both servers: uncached, what
 		// answering costs; cached, what a production server answers.
-		ws = append(ws,
-			workload{name: "search: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target {
+		out = append(out,
+			w("search: REST, "+tag, article, func(i uint64) vegeta.Target {
 				return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i)))
-			}},
-			workload{name: "related: REST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }},
-			workload{name: "RSS feed of a category, " + tag, floor: list, next: func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }},
+			}),
+			w("related: REST, "+tag, article, func(i uint64) vegeta.Target { return get(base + "/v1/articles/" + slug(i) + "/related") }),
+			w("RSS feed of a category, "+tag, list, func(i uint64) vegeta.Target { return get(base + "/feeds/category/" + cat(i) + "/rss.xml") }),
 		)
 		if cached {
-			ws = append(ws, workload{name: "mixed frontend, cached", floor: article, next: func(i uint64) vegeta.Target {
+			out = append(out, w("mixed frontend, cached", article, func(i uint64) vegeta.Target {
 				switch i % 10 {
 				case 0, 1, 2, 3, 4:
 					return gqlGET(base, gqlArticlePage, map[string]any{"slug": slug(i / 10)})
@@ -515,16 +518,12 @@ func workloads(floor string, targets []target, s *site) []workload {
 					return get(base + "/v1/search?limit=10&q=" + url.QueryEscape(q(i/10)))
 				}
 				return gqlGET(base, gqlHome, nil)
-			}})
-		} else {
-			ws = append(ws,
-				workload{name: "article: GraphQL POST, " + tag, floor: article, next: func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }},
-			)
+			}))
+			continue
 		}
-		for i := range ws {
-			ws[i].pid = t.pid
-		}
-		out = append(out, ws...)
+		out = append(out,
+			w("article: GraphQL POST, "+tag, article, func(i uint64) vegeta.Target { return gqlPOST(base, gqlArticle, map[string]any{"slug": slug(i)}) }),
+		)
 	}
 	return out
 }
@@ -678,8 +677,11 @@ func cpuOf(pid int) (time.Duration, bool) {
 	// follow it are state (3) and on, so utime (14) and stime (15) are the
 	// 12th and 13th.
 	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
 	f := strings.Fields(string(b[i+1:]))
-	if i < 0 || len(f) < 13 {
+	if len(f) < 13 {
 		return 0, false
 	}
 	utime, err1 := strconv.ParseInt(f[11], 10, 64)

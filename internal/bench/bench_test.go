@@ -88,7 +88,7 @@ func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []stri
 			// benchmark's own process) only when the client is another.
 			cpu := strings.TrimSpace(cells[8])
 			floor := strings.HasPrefix(line, "| floor")
-			if want := !floor || o.Client == bench.ClientWrk; want != (cpu != "") {
+			if measured := !floor || o.Client == bench.ClientWrk; measured != (cpu != "") {
 				t.Errorf("CPU/req %q in %s", cpu, line)
 			}
 			if us, err := strconv.ParseFloat(strings.TrimSuffix(cpu, " µs"), 64); cpu != "" && (err != nil || us <= 0) {
