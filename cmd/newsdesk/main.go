@@ -243,6 +243,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	articleMB := fs.Int("article-cache-mb", envInt("NEWSDESK_ARTICLE_CACHE_MB", sqlite.DefaultArticleCacheMB), "memory for the cache of articles read from a SQLite database, by id, in MiB; 0 turns it off (env NEWSDESK_ARTICLE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
+	maxInFlight := fs.Int("max-in-flight", envInt("NEWSDESK_MAX_IN_FLIGHT", 0), "how many anonymous API requests run at once, the rest waiting their turn in order; 0: as many as cores on SQLite, no limit on PostgreSQL (whose requests mostly wait on the network); -1: no limit (env NEWSDESK_MAX_IN_FLIGHT)")
+	queueTimeout := fs.Duration("queue-timeout", envDuration("NEWSDESK_QUEUE_TIMEOUT", time.Second), "how long a request may wait its turn before a 503 with Retry-After (env NEWSDESK_QUEUE_TIMEOUT)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's run, until it stops, to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -275,6 +277,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	if *replicas < 1 {
 		return fmt.Errorf("serve: --replicas must be at least 1, not %d", *replicas)
+	}
+	if *maxInFlight == 0 && postgres.IsURL(*dbPath) {
+		*maxInFlight = -1
 	}
 
 	start := time.Now()
@@ -311,6 +316,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		RateLimit: limited, Budgets: ratelimit.Share(ratelimit.DefaultBudgets, *replicas),
 		TrustedProxies: proxies, CORSOrigins: splitList(*corsOrigins),
 		AllowList: *allowList, DrainDelay: *drainDelay, RequestTimeout: *requestTimeout,
+		MaxInFlight: *maxInFlight, QueueTimeout: *queueTimeout,
 		ResponseCacheBytes: cacheBytes(*cacheMB), FragmentCacheBytes: cacheBytes(*fragmentMB),
 	})
 
@@ -343,7 +349,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	// After opening the store: an upgrade's migrations may need more memory.
 	gcPercent, memLimit := tuneGC(int64(max(*cacheMB, 0)+max(*fragmentMB, 0)+max(*articleMB, 0)) << 20)
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDB(*dbPath), "replicas", *replicas, "production", *production,
-		"rate_limit", limited, "allowlist", *allowList, "gc_percent", gcPercent, "memory_limit", memLimit,
+		"rate_limit", limited, "allowlist", *allowList, "max_in_flight", *maxInFlight, "gc_percent", gcPercent, "memory_limit", memLimit,
 		"startup", time.Since(start).String())
 	err = srv.Serve(ctx, ln)
 	stopWork()

@@ -1,7 +1,7 @@
 // Package metrics exposes newsdesk's Prometheus metrics
 // (prometheus/client_golang): HTTP requests by route and status with
 // latency, GraphQL operations by name with their cost, rate-limit
-// refusals, the response, fragment and article caches' hit rates,
+// refusals, the queue of requests waiting their turn, the response, fragment and article caches' hit rates,
 // database pool statistics, and the Go runtime's own.
 package metrics
 
@@ -129,6 +129,23 @@ func (m *Metrics) label(name string) string {
 	}
 	m.names[name] = true
 	return name
+}
+
+// Admission reports the queue of requests: how many are working now,
+// how many wait their turn, and how many were refused after waiting too
+// long.
+func (m *Metrics) Admission(running, queued func() int64, timeouts func() uint64) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsdesk_http_requests_running", Help: "Anonymous API requests working now (at most --max-in-flight).",
+		}, func() float64 { return float64(running()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsdesk_http_requests_queued", Help: "Anonymous API requests waiting their turn now.",
+		}, func() float64 { return float64(queued()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newsdesk_http_queue_timeouts_total", Help: "Requests answered 503 after waiting their turn longer than --queue-timeout.",
+		}, func() float64 { return float64(timeouts()) }),
+	)
 }
 
 // Refused counts a rate-limit refusal.

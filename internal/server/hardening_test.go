@@ -376,6 +376,9 @@ func TestMetrics(t *testing.T) {
 		fmt.Sprintf(`newsdesk_fragment_cache_requests_total{result="miss"} %d`, 2+items),
 		`newsdesk_fragment_cache_requests_total{result="hit"} 2`,
 		`newsdesk_db_connections_open{pool="read"}`,
+		"newsdesk_http_requests_running 0\n",
+		"newsdesk_http_requests_queued 0\n",
+		"newsdesk_http_queue_timeouts_total 0\n",
 		`go_goroutines`,
 	} {
 		if !bytes.Contains(body, []byte(want)) {
@@ -435,5 +438,49 @@ func TestReadyzDrains(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+}
+
+// TestOneTurnServesEveryone runs the whole server with a single turn and no
+// response cache: concurrent readers of GraphQL, REST and a feed all get
+// their own answers, a keyed reader passes the queue, and nothing is left
+// running or queued after.
+func TestOneTurnServesEveryone(t *testing.T) {
+	e := servertest.Start(t, production, func(c *server.Config) { c.MaxInFlight, c.ResponseCacheBytes = 1, -1 })
+	const slug = "so-thong-tin-va-truyen-thong-tap-huan-cong-tac-thong-tin-doi-ngoai"
+	paths := []string{
+		"/v1/articles/" + slug + "?fields=slug",
+		"/graphql?query=" + url.QueryEscape(`{ article(slug: "`+slug+`") { slug } }`),
+		"/feeds/rss.xml",
+	}
+	errs := make(chan error, 30)
+	for i := range cap(errs) {
+		go func() {
+			path, role := paths[i%len(paths)], news.Role("")
+			if i%10 == 9 {
+				role = news.RoleEditor
+			}
+			resp, body := e.Get(t, path, role, nil)
+			want := slug
+			if strings.HasPrefix(path, "/feeds/") {
+				want = "<rss"
+			}
+			if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(want)) {
+				errs <- fmt.Errorf("%s as %q: %d %.200s", path, role, resp.StatusCode, body)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	_, body := e.Get(t, "/metrics", news.RoleAdmin, nil)
+	for _, want := range []string{"newsdesk_http_requests_running 0\n", "newsdesk_http_requests_queued 0\n", "newsdesk_http_queue_timeouts_total 0\n"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("metrics lack %q:\n%s", want, grep(body, "newsdesk_http_"))
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -105,6 +106,15 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout is each request's deadline. Default 10s.
 	RequestTimeout time.Duration
+	// MaxInFlight is how many anonymous GraphQL, REST and feed requests
+	// the server works on at once; the rest wait their turn in arrival
+	// order (answers from the response cache do not wait). 0: as many as
+	// Go uses cores (GOMAXPROCS); negative: no limit, every request starts
+	// at once.
+	MaxInFlight int
+	// QueueTimeout is how long a request may wait its turn before it is
+	// answered 503 with Retry-After. Default 1s.
+	QueueTimeout time.Duration
 	// DrainDelay is how long /readyz answers 503 before shutdown starts,
 	// so that a load balancer stops sending first. Default 0.
 	DrainDelay time.Duration
@@ -153,6 +163,12 @@ func New(cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = runtime.GOMAXPROCS(0)
+	}
+	if cfg.QueueTimeout <= 0 {
+		cfg.QueueTimeout = time.Second
+	}
 	if cfg.Keys != nil {
 		// Feed readers cannot send headers: partners put their key in the URL.
 		cfg.Keys.QueryKeyPaths = []string{"/feeds/"}
@@ -183,6 +199,12 @@ func New(cfg Config) *Server {
 		articleStats = st.ArticleCacheStats
 	}
 	s.metrics = metrics.New(cfg.Store.PoolStats, s.cacheStats, fragmentStats, articleStats)
+	queue := func(h http.Handler) http.Handler { return h }
+	if cfg.MaxInFlight > 0 {
+		a := newAdmission(cfg.MaxInFlight, cfg.QueueTimeout, s.busy)
+		s.metrics.Admission(a.running.Load, a.queued.Load, a.timeouts.Load)
+		queue = a.wrap
+	}
 	var limiter *ratelimit.Limiter
 	if cfg.RateLimit {
 		limiter = ratelimit.New(cfg.Budgets, cfg.TrustedProxies)
@@ -213,9 +235,9 @@ func New(cfg Config) *Server {
 		gqlOpts.AllowList = cfg.Store
 	}
 	gql := graph.NewHandler(gqlOpts)
-	mux.Handle("GET /graphql", gql)
-	mux.Handle("POST /graphql", gql)
-	mux.Handle("/v1/", rest.NewHandler(rest.Config{
+	mux.Handle("GET /graphql", queue(gql))
+	mux.Handle("POST /graphql", queue(gql))
+	mux.Handle("/v1/", queue(rest.NewHandler(rest.Config{
 		Store:     cfg.Store,
 		Writer:    cfg.Store,
 		Searcher:  &news.Searcher{Store: cfg.Store, Now: cfg.Now},
@@ -224,8 +246,8 @@ func New(cfg Config) *Server {
 		Logger:    cfg.Logger,
 		RequestID: RequestID,
 		Now:       cfg.Now,
-	}))
-	feeds := feed.NewHandler(feed.Config{
+	})))
+	feeds := queue(feed.NewHandler(feed.Config{
 		Store:     cfg.Store,
 		PublicURL: cfg.PublicURL,
 		SiteName:  cfg.SiteName,
@@ -233,7 +255,7 @@ func New(cfg Config) *Server {
 		Logger:    cfg.Logger,
 		RequestID: RequestID,
 		Now:       cfg.Now,
-	})
+	}))
 	for _, p := range []string{"/feeds/", "/sitemap.xml", "/sitemaps/", "/sitemap-news.xml"} {
 		mux.Handle(p, feeds)
 	}
@@ -272,9 +294,6 @@ func New(cfg Config) *Server {
 // route is the pattern that serves r, looked up through nested muxes (the
 // REST API and the feeds have their own): a bounded label for metrics.
 func route(mux *http.ServeMux, r *http.Request) string {
-	type router interface {
-		Handler(*http.Request) (http.Handler, string)
-	}
 	var h http.Handler = mux
 	pattern := ""
 	for {
@@ -288,6 +307,12 @@ func route(mux *http.ServeMux, r *http.Request) string {
 		}
 		h, pattern = next, p
 	}
+}
+
+// router is a handler that tells which of its routes serves a request:
+// an http.ServeMux.
+type router interface {
+	Handler(*http.Request) (http.Handler, string)
 }
 
 // cors lets any origin read without a key, and only the configured origins
@@ -330,14 +355,19 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 
 // rateLimited answers a request refused before it started.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
-	msg := "rate limit exceeded; retry in " + retryAfter.String()
+	s.refuse(w, r, http.StatusTooManyRequests, news.ERATELIMITED, "rate limit exceeded; retry in "+retryAfter.String())
+}
+
+// refuse answers a request the server will not run: a GraphQL error with
+// the code on /graphql, the REST error body elsewhere.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	if r.URL.Path == "/graphql" {
-		rest.WriteJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []any{map[string]any{
-			"message": msg, "extensions": map[string]string{"code": news.ERATELIMITED},
+		rest.WriteJSON(w, status, map[string]any{"errors": []any{map[string]any{
+			"message": msg, "extensions": map[string]string{"code": code},
 		}}})
 		return
 	}
-	rest.WriteError(w, http.StatusTooManyRequests, news.ERATELIMITED, msg)
+	rest.WriteError(w, status, code, msg)
 }
 
 // limitBody refuses bodies over n bytes with 413, before any handler reads
