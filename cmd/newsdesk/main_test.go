@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsdesk/newsdesk/internal/sqlite"
 )
 
 // serveForTest runs "serve" with args on a free port and returns its
@@ -94,6 +97,10 @@ func TestServeDemo(t *testing.T) {
 	if out.Data.Articles.TotalCount != 40 || len(out.Data.Articles.Nodes) != 2 {
 		t.Errorf("demo server answered %+v", out.Data)
 	}
+	// Anonymous requests take turns, as many at once as SQLite has readers.
+	if got, want := metric(t, addr, "newsdesk_http_requests_running_limit"), fmt.Sprint(sqlite.DefaultReadConns()); got != want {
+		t.Errorf("running limit %q, want %s", got, want)
+	}
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v after shutdown, want nil", err)
 	}
@@ -102,6 +109,35 @@ func TestServeDemo(t *testing.T) {
 	var stdout bytes.Buffer
 	if err := run(context.Background(), []string{"seed", "--db", db, "--demo"}, &stdout, io.Discard); err == nil {
 		t.Error("seed --demo on a database with content succeeded, want an error")
+	}
+}
+
+// metric reads one unlabelled metric from a development server's /metrics.
+func metric(t *testing.T, addr, name string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func TestServeMaxInFlight(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "site.db")
+	addr, _ := serveForTest(t, "--db", db, "--max-in-flight", "3")
+	if got := metric(t, addr, "newsdesk_http_requests_running_limit"); got != "3" {
+		t.Errorf("--max-in-flight 3: limit %q", got)
+	}
+	addr, _ = serveForTest(t, "--db", db, "--max-in-flight", "-1")
+	if got := metric(t, addr, "newsdesk_http_requests_running_limit"); got != "" {
+		t.Errorf("--max-in-flight -1: limit %q, want no queue", got)
 	}
 }
 

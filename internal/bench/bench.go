@@ -705,7 +705,7 @@ func newFloor(ctx context.Context, path string) (*floor, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := max(2*runtime.GOMAXPROCS(0), 4)
+	n := sqlite.DefaultReadConns()
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	f := &floor{db: db}

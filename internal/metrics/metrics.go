@@ -131,17 +131,18 @@ func (m *Metrics) label(name string) string {
 	return name
 }
 
-// Admission reports the queue of requests: how many are working now,
-// how many wait their turn, and how many were refused after waiting too
-// long.
-func (m *Metrics) Admission(running, queued func() int64, timeouts func() uint64) {
+// Admission reports the queue of requests: how many may work at once, how
+// many are working now, how many wait their turn, and how many were
+// refused after waiting too long.
+func (m *Metrics) Admission(limit int, running, queued func() int64, timeouts func() uint64) {
+	gauge := func(name, help string, f func() int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return float64(f()) })
+	}
 	m.reg.MustRegister(
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "newsdesk_http_requests_running", Help: "Anonymous API requests working now (at most --max-in-flight).",
-		}, func() float64 { return float64(running()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "newsdesk_http_requests_queued", Help: "Anonymous API requests waiting their turn now.",
-		}, func() float64 { return float64(queued()) }),
+		gauge("newsdesk_http_requests_running_limit", "How many anonymous API requests may work at once (--max-in-flight).",
+			func() int64 { return int64(limit) }),
+		gauge("newsdesk_http_requests_running", "Anonymous API requests working now.", running),
+		gauge("newsdesk_http_requests_queued", "Anonymous API requests waiting their turn now.", queued),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "newsdesk_http_queue_timeouts_total", Help: "Requests answered 503 after waiting their turn longer than --queue-timeout.",
 		}, func() float64 { return float64(timeouts()) }),

@@ -334,7 +334,7 @@ func grep(b []byte, word string) string {
 }
 
 func TestMetrics(t *testing.T) {
-	e := servertest.Start(t, production)
+	e := servertest.Start(t, production, func(c *server.Config) { c.MaxInFlight = 3 })
 	e.Get(t, "/v1/articles?limit=2", "", nil)
 	// The same again, answered from the response cache before the routes:
 	// it counts under its route all the same.
@@ -376,6 +376,7 @@ func TestMetrics(t *testing.T) {
 		fmt.Sprintf(`newsdesk_fragment_cache_requests_total{result="miss"} %d`, 2+items),
 		`newsdesk_fragment_cache_requests_total{result="hit"} 2`,
 		`newsdesk_db_connections_open{pool="read"}`,
+		"newsdesk_http_requests_running_limit 3\n",
 		"newsdesk_http_requests_running 0\n",
 		"newsdesk_http_requests_queued 0\n",
 		"newsdesk_http_queue_timeouts_total 0\n",

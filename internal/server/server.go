@@ -18,7 +18,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -108,9 +107,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// MaxInFlight is how many anonymous GraphQL, REST and feed requests
 	// the server works on at once; the rest wait their turn in arrival
-	// order (answers from the response cache do not wait). 0: as many as
-	// Go uses cores (GOMAXPROCS); negative: no limit, every request starts
-	// at once.
+	// order (answers from the response cache do not wait). 0 or negative:
+	// no limit, every request starts at once. serve sets it to a SQLite
+	// store's reader connections.
 	MaxInFlight int
 	// QueueTimeout is how long a request may wait its turn before it is
 	// answered 503 with Retry-After. Default 1s.
@@ -163,9 +162,6 @@ func New(cfg Config) *Server {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
-	if cfg.MaxInFlight == 0 {
-		cfg.MaxInFlight = runtime.GOMAXPROCS(0)
-	}
 	if cfg.QueueTimeout <= 0 {
 		cfg.QueueTimeout = time.Second
 	}
@@ -202,7 +198,7 @@ func New(cfg Config) *Server {
 	queue := func(h http.Handler) http.Handler { return h }
 	if cfg.MaxInFlight > 0 {
 		a := newAdmission(cfg.MaxInFlight, cfg.QueueTimeout, s.busy)
-		s.metrics.Admission(a.running.Load, a.queued.Load, a.timeouts.Load)
+		s.metrics.Admission(cfg.MaxInFlight, a.running.Load, a.queued.Load, a.timeouts.Load)
 		queue = a.wrap
 	}
 	var limiter *ratelimit.Limiter

@@ -29,7 +29,7 @@ type Options struct {
 	Zone *time.Location
 	// Now is the clock that decides what is published. Default: time.Now.
 	Now news.Clock
-	// ReadConns bounds the read pool. Default: 2 x GOMAXPROCS, at least 4.
+	// ReadConns bounds the read pool. Default: DefaultReadConns().
 	ReadConns int
 	// ArticleCacheBytes bounds the article cache (news.ArticleCache).
 	// Default (0): DefaultArticleCacheBytes; negative: no article cache.
@@ -76,6 +76,13 @@ func dsn(path string, params url.Values, pragmas ...string) string {
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + params.Encode()
 }
+
+// DefaultReadConns is the read pool's default size: 2 x GOMAXPROCS, at
+// least 4, so that a read waiting on the disk leaves a core to another.
+func DefaultReadConns() int { return max(2*runtime.GOMAXPROCS(0), 4) }
+
+// ReadConns is the size of the read pool.
+func (db *DB) ReadConns() int { return db.readConns }
 
 // ReaderDSN is how the store's readers open the database at path (the
 // load benchmark's floor reads the same way). Read-only connections see
@@ -149,7 +156,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	n := opts.ReadConns
 	if n <= 0 {
-		n = max(2*runtime.GOMAXPROCS(0), 4)
+		n = DefaultReadConns()
 	}
 	db.readConns = n
 	r.SetMaxOpenConns(n)
