@@ -1,8 +1,9 @@
 // Package metrics exposes newsdesk's Prometheus metrics
 // (prometheus/client_golang): HTTP requests by route and status with
 // latency, GraphQL operations by name with their cost, rate-limit
-// refusals, the queue of requests waiting their turn, the response, fragment and article caches' hit rates,
-// database pool statistics, and the Go runtime's own.
+// refusals, the queue of requests waiting their turn, the response,
+// fragment and article caches' hit rates, database pool statistics, and
+// the Go runtime's own.
 package metrics
 
 import (

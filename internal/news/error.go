@@ -20,7 +20,7 @@ const (
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
 	EFORBIDDEN       = "FORBIDDEN"
 	ERATELIMITED     = "RATE_LIMITED"
-	EUNAVAILABLE     = "UNAVAILABLE" // the store cannot take writes now (disk full, read-only)
+	EUNAVAILABLE     = "UNAVAILABLE" // the store cannot take writes now (disk full, read-only), or the server is too busy to take a request
 	EINTERNAL        = "INTERNAL"
 )
 
