@@ -145,7 +145,7 @@ func (m *Metrics) Admission(limit int, running, queued func() int64, timeouts fu
 		gauge("newsdesk_http_requests_running", "Anonymous API requests working now.", running),
 		gauge("newsdesk_http_requests_queued", "Anonymous API requests waiting their turn now.", queued),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "newsdesk_http_queue_timeouts_total", Help: "Requests answered 503 after waiting their turn longer than --queue-timeout.",
+			Name: "newsdesk_http_queue_timeouts_total", Help: "Requests answered 503 because their turn did not come within --queue-timeout (or before their deadline).",
 		}, func() float64 { return float64(timeouts()) }),
 	)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -31,13 +30,13 @@ import (
 type admission struct {
 	sem     *semaphore.Weighted
 	timeout time.Duration
-	refuse  func(w http.ResponseWriter, r *http.Request, retryAfter time.Duration)
+	refuse  func(w http.ResponseWriter, r *http.Request)
 
 	running, queued atomic.Int64
 	timeouts        atomic.Uint64
 }
 
-func newAdmission(n int, timeout time.Duration, refuse func(http.ResponseWriter, *http.Request, time.Duration)) *admission {
+func newAdmission(n int, timeout time.Duration, refuse func(http.ResponseWriter, *http.Request)) *admission {
 	return &admission{sem: semaphore.NewWeighted(int64(n)), timeout: timeout, refuse: refuse}
 }
 
@@ -62,7 +61,7 @@ func (q queued) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !a.sem.TryAcquire(1) {
 		if err := a.wait(r.Context()); err != nil {
 			a.timeouts.Add(1)
-			a.refuse(w, r, time.Second)
+			a.refuse(w, r)
 			return
 		}
 	}
@@ -92,9 +91,9 @@ func (a *admission) wait(ctx context.Context) error {
 	return a.sem.Acquire(ctx, 1)
 }
 
-// busy answers a request that waited its whole queue timeout: 503 with
-// Retry-After, as a GraphQL error on /graphql.
-func (s *Server) busy(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
-	s.refuse(w, r, http.StatusServiceUnavailable, news.EUNAVAILABLE, "the server is busy; retry in "+retryAfter.String())
+// busy answers a request whose turn did not come in time: 503 with
+// Retry-After: 1, as a GraphQL error on /graphql.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "1")
+	s.refuse(w, r, http.StatusServiceUnavailable, news.EUNAVAILABLE, "the server is busy; retry in 1s")
 }

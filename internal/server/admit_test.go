@@ -57,9 +57,10 @@ func newGated(t *testing.T, n int, timeout time.Duration) *gated {
 		<-g.releaser(n)
 		fmt.Fprint(w, "done ", n)
 	})
-	// An editor's key stands for any authenticated principal.
 	h := g.a.wrap(work)
 	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Any key stands for an authenticated principal (the keyring's
+		// middleware sets one in the server).
 		if r.Header.Get("Authorization") != "" {
 			r = r.WithContext(news.WithPrincipal(r.Context(), &news.Principal{KeyID: 1, Role: news.RoleEditor}))
 		}

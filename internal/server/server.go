@@ -230,9 +230,9 @@ func New(cfg Config) *Server {
 	if cfg.AllowList {
 		gqlOpts.AllowList = cfg.Store
 	}
-	gql := graph.NewHandler(gqlOpts)
-	mux.Handle("GET /graphql", queue(gql))
-	mux.Handle("POST /graphql", queue(gql))
+	gql := queue(graph.NewHandler(gqlOpts))
+	mux.Handle("GET /graphql", gql)
+	mux.Handle("POST /graphql", gql)
 	mux.Handle("/v1/", queue(rest.NewHandler(rest.Config{
 		Store:     cfg.Store,
 		Writer:    cfg.Store,
