@@ -461,7 +461,11 @@ func TestOneTurnServesEveryone(t *testing.T) {
 			if i%10 == 9 {
 				role = news.RoleEditor
 			}
-			resp, body := e.Get(t, path, role, nil)
+			resp, body, err := e.Fetch(path, role, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
 			want := slug
 			if strings.HasPrefix(path, "/feeds/") {
 				want = "<rss"

@@ -99,9 +99,19 @@ func StartWith(tb testing.TB, db *sqlite.DB, c *Clock, opts ...Option) *Env {
 // Get sends a GET with the key of role ("" for none) and extra headers.
 func (e *Env) Get(tb testing.TB, path string, role news.Role, header http.Header) (*http.Response, []byte) {
 	tb.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.Srv.URL+path, nil)
+	resp, body, err := e.Fetch(path, role, header)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return resp, body
+}
+
+// Fetch is Get for goroutines other than the test's: it returns the error
+// instead of ending the test.
+func (e *Env) Fetch(path string, role news.Role, header http.Header) (*http.Response, []byte, error) {
+	req, err := http.NewRequest(http.MethodGet, e.Srv.URL+path, nil)
+	if err != nil {
+		return nil, nil, err
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -113,12 +123,9 @@ func (e *Env) Get(tb testing.TB, path string, role news.Role, header http.Header
 	// behind the test's back.
 	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
 	if err != nil {
-		tb.Fatal(err)
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return resp, body
+	return resp, body, err
 }
