@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/graph"
 	"github.com/newsdesk/newsdesk/internal/contenthash"
+	"github.com/newsdesk/newsdesk/internal/news"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
@@ -16,7 +17,7 @@ import (
 // loaders, store, SQLite, the fragment cache a server has) without the
 // network.
 func benchQuery(b *testing.B, body string) {
-	benchHandler(b, body, graph.NewFragmentCache(contenthash.NewCache(8<<20)))
+	benchHandler(b, body, graph.NewFragmentCache(contenthash.NewCache(8<<20, news.SharedTypes()...)))
 }
 
 // benchHandler measures body through a handler with fragments (nil: none).

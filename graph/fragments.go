@@ -212,7 +212,7 @@ func keepList[T any](ctx context.Context, k keep, list []T, id func(T) (int64, b
 // executor to carry it up.
 func (k keep) one(ctx context.Context, id int64, v reflect.Value, r func(ec *executionContext, ctx context.Context) graphql.Marshaler) graphql.Marshaler {
 	f := k.f
-	d := contenthash.New()
+	d := f.pieces.NewHasher()
 	d.Uint(k.shape)
 	hashable := d.Value(v.Elem())
 	key := d.Sum()

@@ -36,7 +36,7 @@ func newFragmentEnv(t testing.TB, limit int64) *fragmentEnv {
 // newFragmentEnvOn serves store (db underneath).
 func newFragmentEnvOn(t testing.TB, db *sqlite.DB, store graphStore, limit int64) *fragmentEnv {
 	t.Helper()
-	cache := contenthash.NewCache(limit)
+	cache := contenthash.NewCache(limit, news.SharedTypes()...)
 	e := &fragmentEnv{t: t, db: db, cache: cache,
 		cached:   httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Fragments: graph.NewFragmentCache(cache)})),
 		executor: httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db})),

@@ -48,7 +48,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1 << 20))}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: db, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1<<20, news.SharedTypes()...))}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}
 }
@@ -497,7 +497,7 @@ func TestArticleReadsWhatIsAsked(t *testing.T) {
 func newCountingEnv(t *testing.T) (*env, *linkCounter) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	store := &linkCounter{DB: db}
-	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1 << 20))}))
+	srv := httptest.NewServer(graph.NewHandler(graph.Options{Store: store, Writer: db, Dev: true, Fragments: graph.NewFragmentCache(contenthash.NewCache(1<<20, news.SharedTypes()...))}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv}, store
 }

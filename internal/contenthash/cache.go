@@ -1,6 +1,7 @@
 package contenthash
 
 import (
+	"reflect"
 	"sync/atomic"
 
 	"github.com/newsdesk/newsdesk/internal/sizedlru"
@@ -15,6 +16,8 @@ import (
 // one budget, one hit rate.
 type Cache struct {
 	lru *sizedlru.Cache[uint64, *piece]
+	// memo hashes the values its callers share (see NewCache).
+	memo *Memo
 	// hits and misses count pieces served and rendered (metrics).
 	hits, misses atomic.Uint64
 }
@@ -32,11 +35,23 @@ func (p *piece) size() int64 { return int64(cap(p.bytes) + pieceOverhead) }
 // entry, the LRU's element and its map slot (measured: about 140 bytes).
 const pieceOverhead = 192
 
-// NewCache returns a cache that holds at most limit bytes.
-func NewCache(limit int64) *Cache {
+// NewCache returns a cache that holds at most limit bytes, whose keys
+// (see NewHasher) take the hashes of values of the shared types from a
+// Memo: types whose values the callers share by pointer and never change.
+func NewCache(limit int64, shared ...reflect.Type) *Cache {
 	// One piece may not crowd out the rest: at most a quarter.
-	return &Cache{lru: sizedlru.New[uint64](limit, limit/4, (*piece).size)}
+	return &Cache{
+		lru:  sizedlru.New[uint64](limit, limit/4, (*piece).size),
+		memo: NewMemo(memoSize, shared...),
+	}
 }
+
+// memoSize bounds the hashes remembered: the values of some thousands of
+// pages (an entry costs about 150 bytes).
+const memoSize = 8192
+
+// NewHasher returns an empty Hasher for the keys of c.
+func (c *Cache) NewHasher() *Hasher { return c.memo.NewHasher() }
 
 // Get returns the piece of article id kept under key, counting a hit or a
 // miss. The bytes are shared: the caller must not change them.

@@ -36,6 +36,11 @@ func (d *Hasher) Value(v reflect.Value) bool {
 			d.Mark('n')
 			return true
 		}
+		if d.memo != nil {
+			if ok, memo := d.memo.pointer(d, v); memo {
+				return ok
+			}
+		}
 		d.Mark('p')
 		return d.Value(v.Elem())
 	case reflect.Struct:
@@ -95,9 +100,10 @@ func (d *Hasher) Value(v reflect.Value) bool {
 // Hasher feeds xxhash through a buffer: a key is made of many small
 // pieces, and a Write for each cost more than the hashing itself.
 type Hasher struct {
-	d   xxhash.Digest
-	buf [256]byte
-	n   int
+	d    xxhash.Digest
+	buf  [256]byte
+	n    int
+	memo *Memo // nil: every value hashed field by field
 }
 
 // New returns an empty Hasher.

@@ -294,14 +294,7 @@ func (h *handler) writeItems(w http.ResponseWriter, file string, doc piecedDoc, 
 		if i > 0 {
 			out.WriteString(doc.sep)
 		}
-		k := contenthash.New()
-		k.String(file)
-		k.String(h.cfg.PublicURL)
-		if full {
-			k.Mark('f')
-		}
-		keep := pieces != nil && k.Value(reflect.ValueOf(v))
-		key := k.Sum()
+		key, keep := h.itemKey(file, v, full)
 		if keep {
 			if kept, ok := pieces.Get(key, v.ID); ok {
 				out.Write(kept)
@@ -320,6 +313,23 @@ func (h *handler) writeItems(w http.ResponseWriter, file string, doc piecedDoc, 
 	w.Header().Set("Content-Type", doc.contentType)
 	_, err := w.Write(out.Bytes())
 	return err
+}
+
+// itemKey is the key of v's item in Pieces: the hash of the view, whether
+// the item carries the full text, the format (file) and the site's address;
+// false when the item is not to be kept.
+func (h *handler) itemKey(file string, v *news.ArticleView, full bool) (uint64, bool) {
+	if h.cfg.Pieces == nil {
+		return 0, false
+	}
+	k := h.cfg.Pieces.NewHasher()
+	k.String(file)
+	k.String(h.cfg.PublicURL)
+	if full {
+		k.Mark('f')
+	}
+	ok := k.Value(reflect.ValueOf(v))
+	return k.Sum(), ok
 }
 
 // build reads the newest stories of s, with their full text if full, into

@@ -35,7 +35,7 @@ func asPartner(h http.Handler) http.Handler {
 func TestItemPiecesFollowEdits(t *testing.T) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	ctx := context.Background()
-	pieces := contenthash.NewCache(4 << 20)
+	pieces := contenthash.NewCache(4<<20, news.SharedTypes()...)
 	now := func() time.Time { return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC) }
 	cfg := feed.Config{Store: db, PublicURL: "https://tin.example", SiteName: "Tin", Now: now}
 	whole := httptest.NewServer(asPartner(feed.NewHandler(cfg)))

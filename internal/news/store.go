@@ -2,8 +2,17 @@ package news
 
 import (
 	"context"
+	"reflect"
 	"time"
 )
+
+// SharedTypes are the types whose values a Reader returns shared with its
+// caches, never to be changed: articles, bylines, tags and categories. A
+// cache of what is rendered from them (contenthash.Cache) may hash each
+// value once, by pointer.
+func SharedTypes() []reflect.Type {
+	return []reflect.Type{reflect.TypeFor[Article](), reflect.TypeFor[Author](), reflect.TypeFor[Tag](), reflect.TypeFor[Category]()}
+}
 
 // Reader is the public read side of a store. Every article it returns is
 // visible (published, publish time passed) at the time of the call; drafts,

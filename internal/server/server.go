@@ -184,7 +184,7 @@ func New(cfg Config) *Server {
 	var fragments *graph.FragmentCache
 	var pieces *contenthash.Cache
 	if cfg.FragmentCacheBytes > 0 {
-		pieces = contenthash.NewCache(cfg.FragmentCacheBytes)
+		pieces = contenthash.NewCache(cfg.FragmentCacheBytes, news.SharedTypes()...)
 		fragments = graph.NewFragmentCache(pieces)
 		fragmentStats = pieces.Stats
 	}
