@@ -329,6 +329,28 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestFailedRootFields: a failed nullable root field is null beside the
+// others; a failed non-null one makes the whole answer's data null, as
+// the GraphQL spec has it, whatever writes the root fields out.
+func TestFailedRootFields(t *testing.T) {
+	e := newEnv(t)
+	r := e.do(`{ article { slug } categories { slug } }`, nil, nil)
+	var data struct {
+		Article    *struct{ Slug string }
+		Categories []struct{ Slug string }
+	}
+	if err := json.Unmarshal(r.Data, &data); err != nil {
+		t.Fatalf("%v: %s", err, r.Data)
+	}
+	if len(r.Errors) != 1 || data.Article != nil || len(data.Categories) == 0 {
+		t.Errorf("a failed article beside the categories: errors %v, data %s", r.Errors, r.Data)
+	}
+	r = e.do(`{ articles(first: 0) { totalCount } categories { slug } }`, nil, nil)
+	if len(r.Errors) != 1 || string(r.Data) != "null" {
+		t.Errorf("a failed non-null root field: errors %v, data %s", r.Errors, r.Data)
+	}
+}
+
 func TestFiltersAndNested(t *testing.T) {
 	e := newEnv(t)
 	var data struct {
