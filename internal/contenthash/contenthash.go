@@ -36,10 +36,8 @@ func (d *Hasher) Value(v reflect.Value) bool {
 			d.Mark('n')
 			return true
 		}
-		if d.memo != nil {
-			if ok, memo := d.memo.pointer(d, v); memo {
-				return ok
-			}
+		if typ := d.memo.index(v.Type().Elem()); typ >= 0 {
+			return d.memo.pointer(d, v, typ)
 		}
 		d.Mark('p')
 		return d.Value(v.Elem())

@@ -57,14 +57,18 @@ func (m *Memo) NewHasher() *Hasher {
 	return h
 }
 
-// pointer writes the hash of what p, a non-nil pointer, holds, hashed now
-// or before; memo is false, and nothing written, when p's type is not the
-// memo's.
-func (m *Memo) pointer(d *Hasher, p reflect.Value) (ok, memo bool) {
-	typ := slices.Index(m.types, p.Type().Elem())
-	if typ < 0 {
-		return false, false
+// index is the index of type t among the memo's types; -1 when it is not
+// one of them, or there is no memo.
+func (m *Memo) index(t reflect.Type) int {
+	if m == nil {
+		return -1
 	}
+	return slices.Index(m.types, t)
+}
+
+// pointer writes the hash of what p, a non-nil pointer to the memo's type
+// typ, holds, hashed now or before.
+func (m *Memo) pointer(d *Hasher, p reflect.Value, typ int) bool {
 	addr := p.UnsafePointer()
 	k := memoKey{typ: typ, addr: uintptr(addr)}
 	m.mu.RLock()
@@ -87,5 +91,5 @@ func (m *Memo) pointer(d *Hasher, p reflect.Value) (ok, memo bool) {
 	}
 	d.Mark('m')
 	d.Uint(s.sum)
-	return s.ok, true
+	return s.ok
 }
