@@ -300,7 +300,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if *maxInFlight == 0 {
 		*maxInFlight = -1 // PostgreSQL: its pool bounds what runs at once
-		if sq, ok := db.(interface{ ReadConns() int }); ok {
+		if sq, ok := db.(*sqlite.DB); ok {
 			*maxInFlight = sq.ReadConns()
 		}
 	}
