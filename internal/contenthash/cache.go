@@ -4,18 +4,18 @@ import (
 	"reflect"
 	"sync/atomic"
 
-	"github.com/newsdesk/newsdesk/internal/sizedlru"
+	"github.com/newsdesk/newsdesk/internal/sizedcache"
 )
 
 // Cache keeps pieces of answers (an article's GraphQL JSON under one
 // selection set, an encoded feed item) under the hash of everything each was
 // made from, so that the next answer showing the same piece copies it
 // instead of rendering it again. A piece is a pure function of its key:
-// it needs no invalidation. The cache is bounded in bytes, least recently
-// used out first, and shared by every transport that keeps pieces in it:
+// it needs no invalidation. The cache is bounded in bytes, keeps the
+// pieces asked for most (see sizedcache), and is shared by every transport that keeps pieces in it:
 // one budget, one hit rate.
 type Cache struct {
-	lru *sizedlru.Cache[uint64, *piece]
+	pieces *sizedcache.Cache[uint64, *piece]
 	// memo hashes the values its callers share (see NewCache).
 	memo *Memo
 	// hits and misses count pieces served and rendered (metrics).
@@ -32,7 +32,7 @@ type piece struct {
 func (p *piece) size() int64 { return int64(cap(p.bytes) + pieceOverhead) }
 
 // pieceOverhead is what an entry costs beside its bytes' capacity: the
-// entry, the LRU's element and its map slot (measured: about 140 bytes).
+// entry, the cache's node and its map slot (measured: about 140 bytes).
 const pieceOverhead = 192
 
 // NewCache returns a cache that holds at most limit bytes, whose keys
@@ -41,8 +41,8 @@ const pieceOverhead = 192
 func NewCache(limit int64, shared ...reflect.Type) *Cache {
 	// One piece may not crowd out the rest: at most a quarter.
 	return &Cache{
-		lru:  sizedlru.New[uint64](limit, limit/4, (*piece).size),
-		memo: NewMemo(memoSize, shared...),
+		pieces: sizedcache.New[uint64](limit, limit/4, (*piece).size),
+		memo:   NewMemo(memoSize, shared...),
 	}
 }
 
@@ -56,7 +56,7 @@ func (c *Cache) NewHasher() *Hasher { return c.memo.NewHasher() }
 // Get returns the piece of article id kept under key, counting a hit or a
 // miss. The bytes are shared: the caller must not change them.
 func (c *Cache) Get(key uint64, id int64) ([]byte, bool) {
-	if p, ok := c.lru.Get(key); ok && p.id == id {
+	if p, ok := c.pieces.Get(key); ok && p.id == id {
 		c.hits.Add(1)
 		return p.bytes, true
 	}
@@ -67,11 +67,11 @@ func (c *Cache) Get(key uint64, id int64) ([]byte, bool) {
 // Add keeps b, a piece of article id, under key. The cache keeps b itself:
 // the caller must not change it afterwards.
 func (c *Cache) Add(key uint64, id int64, b []byte) {
-	c.lru.Add(key, &piece{id: id, bytes: b})
+	c.pieces.Add(key, &piece{id: id, bytes: b})
 }
 
 // Stats reports the pieces served from the cache (hits), those rendered
 // (misses), and the bytes held.
 func (c *Cache) Stats() (hits, misses uint64, bytes int64) {
-	return c.hits.Load(), c.misses.Load(), c.lru.Bytes()
+	return c.hits.Load(), c.misses.Load(), c.pieces.Bytes()
 }

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/newsdesk/newsdesk/internal/sizedlru"
+	"github.com/newsdesk/newsdesk/internal/sizedcache"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -23,7 +23,7 @@ type Source interface {
 }
 
 // ResponseCache keeps whole public GET answers in memory, bounded in bytes,
-// least recently used out first. An entry is served only while the store's
+// those asked for most kept (see sizedcache). An entry is served only while the store's
 // generation is the one it was made under, before the next scheduled
 // publication, and within MaxAge; so a publish, an edit, an unpublish or a
 // scheduled time passing shows on the very next request.
@@ -36,7 +36,7 @@ type ResponseCache struct {
 	src     Source
 	now     func() time.Time
 	maxAge  time.Duration
-	entries *sizedlru.Cache[string, *entry]
+	entries *sizedcache.Cache[string, *entry]
 
 	// The next scheduled publication, read once per generation.
 	mu       sync.Mutex
@@ -67,7 +67,7 @@ func NewResponseCache(src Source, limit int64, maxAge time.Duration, now func() 
 		now = time.Now
 	}
 	// One answer may not crowd out the rest: at most an eighth.
-	return &ResponseCache{src: src, now: now, maxAge: maxAge, entries: sizedlru.New[string](limit, limit/8, (*entry).size)}
+	return &ResponseCache{src: src, now: now, maxAge: maxAge, entries: sizedcache.New[string](limit, limit/8, (*entry).size)}
 }
 
 // Stats are the response cache's counters.

@@ -80,7 +80,7 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, f
 			"Bytes the store's article cache holds.", articles},
 	} {
 		if c.stats != nil {
-			m.reg.MustRegister(newLRUCollector(c.name, c.requests, c.bytes, c.stats))
+			m.reg.MustRegister(newSizedCacheCollector(c.name, c.requests, c.bytes, c.stats))
 		}
 	}
 	return m
@@ -215,9 +215,9 @@ func (c cacheCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(cacheBytes, prometheus.GaugeValue, float64(s.Bytes))
 }
 
-// lruCollector reports one of the caches bounded in bytes: the GraphQL
+// sizedCacheCollector reports one of the caches bounded in bytes: the GraphQL
 // fragment cache, a store's article cache.
-type lruCollector struct {
+type sizedCacheCollector struct {
 	requests, bytes *prometheus.Desc
 	stats           CacheStats
 }
@@ -226,20 +226,20 @@ type lruCollector struct {
 // those that did not, and the bytes held.
 type CacheStats func() (hits, misses uint64, bytes int64)
 
-func newLRUCollector(name, requestsHelp, bytesHelp string, stats CacheStats) lruCollector {
-	return lruCollector{
+func newSizedCacheCollector(name, requestsHelp, bytesHelp string, stats CacheStats) sizedCacheCollector {
+	return sizedCacheCollector{
 		requests: prometheus.NewDesc("newsdesk_"+name+"_cache_requests_total", requestsHelp, []string{"result"}, nil),
 		bytes:    prometheus.NewDesc("newsdesk_"+name+"_cache_bytes", bytesHelp, nil, nil),
 		stats:    stats,
 	}
 }
 
-func (c lruCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c sizedCacheCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.requests
 	ch <- c.bytes
 }
 
-func (c lruCollector) Collect(ch chan<- prometheus.Metric) {
+func (c sizedCacheCollector) Collect(ch chan<- prometheus.Metric) {
 	hits, misses, bytes := c.stats()
 	ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(hits), "hit")
 	ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(misses), "miss")
