@@ -5,31 +5,31 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/newsdesk/newsdesk/internal/sizedlru"
+	"github.com/newsdesk/newsdesk/internal/sizedcache"
 )
 
 // ArticleCache keeps articles a store has read, by id, with their link ids,
-// as of a store generation, bounded in bytes (least recently used out
-// first). A list read before in the generation reads only the ids of its
-// page (an index alone) and takes the rows from here; a lookup by slug or
-// id finds the article here without a statement. Reading an article's
-// columns, not finding it, is most of what a list costs: the driver makes
-// three calls into SQLite a column. Any write moves the generation on and every entry with it; entries also
-// live at most a minute, as the link cache's. What it returns is shared:
-// callers must not change it. A nil *ArticleCache keeps nothing.
+// as of a store generation, bounded in bytes (those asked for most kept,
+// see sizedcache). A list read before in the generation reads only the
+// ids of its page (an index alone) and takes the rows from here; a lookup
+// by slug or id finds the article here without a statement. Reading an
+// article's columns, not finding it, is most of what a list costs: the
+// driver makes three calls into SQLite a column. Any write moves the
+// generation on and every entry with it; entries also live at most a
+// minute, as the link cache's. What it returns is shared: callers must not
+// change it. A nil *ArticleCache keeps nothing.
 type ArticleCache struct {
-	lru          *sizedlru.Cache[int64, *cachedArticle]
+	articles     *sizedcache.Cache[int64, *cachedArticle]
 	hits, misses atomic.Uint64
 
-	// mu guards the slugs and newest, and every Add to the LRU, so that a
-	// slug and its article change together.
-	mu sync.RWMutex
+	// slugs are the ids of the articles kept with their bodies, by slug:
+	// a slug leaves with its article, or with its name when a rename
+	// replaces it. A lookup checks the article it finds: a slug stored by
+	// a read that lost a race with a rename's names another article now.
+	slugs sync.Map // string to int64
 	// newest is the newest generation anything was kept for: an older
 	// read (one that began before a write) keeps nothing.
-	newest uint64
-	// slugs are the ids of the slugs of the articles kept for newest; an
-	// article the LRU drops takes its slug with it.
-	slugs map[string]int64
+	newest atomic.Uint64
 	// lists are the lists read in generation listGen, by hash (see Listed).
 	listMu  sync.Mutex
 	listGen uint64
@@ -50,8 +50,8 @@ type cachedArticle struct {
 }
 
 // articleOverhead is what an entry costs beside its strings: the structs,
-// the link ids' slices, the LRU's element and map slot.
-const articleOverhead = 600
+// the link ids' slices, the cache's node and map slot, the slug's entry.
+const articleOverhead = 700
 
 // NewArticleCache returns a cache of at most limit bytes; nil (no cache)
 // for a limit of 0 or less.
@@ -73,11 +73,8 @@ func NewArticleCache(limit int64) *ArticleCache {
 	c := &ArticleCache{}
 	// One article may take up to a sixteenth: a long story with its body
 	// is tens of KiB.
-	c.lru = sizedlru.NewEvicting(limit, limit/16, size, func(id int64, e *cachedArticle) {
-		// Under mu: Put holds it around the Add that drops e.
-		if slug := e.summary.Slug; c.slugs[slug] == id {
-			delete(c.slugs, slug)
-		}
+	c.articles = sizedcache.NewDropping(limit, limit/16, size, func(id int64, e *cachedArticle) {
+		c.slugs.CompareAndDelete(e.summary.Slug, id)
 	})
 	return c
 }
@@ -113,8 +110,14 @@ func (c *ArticleCache) Get(gen uint64, id int64, bodies bool) (*Article, *LinkID
 	if c == nil {
 		return nil, nil, false
 	}
-	e, ok := c.lru.Get(id)
-	if !ok || e.gen != gen || (bodies && e.full == e.summary) || time.Since(e.born) >= linkCacheAge {
+	e, ok := c.articles.Get(id)
+	if ok && (e.gen < gen || time.Since(e.born) >= linkCacheAge) {
+		// Out of date for good: room for the article as it is now, which
+		// would otherwise have to be asked for more often than this was.
+		c.articles.Remove(id, e)
+		ok = false
+	}
+	if !ok || e.gen != gen || (bodies && e.full == e.summary) {
 		c.misses.Add(1)
 		return nil, nil, false
 	}
@@ -130,17 +133,17 @@ func (c *ArticleCache) BySlug(gen uint64, slug string) (*Article, *LinkIDs, bool
 	if c == nil {
 		return nil, nil, false
 	}
-	c.mu.RLock()
-	id, ok := c.slugs[slug]
-	c.mu.RUnlock()
+	id, ok := c.slugs.Load(slug)
 	if !ok {
 		c.misses.Add(1)
 		return nil, nil, false
 	}
-	// The slugs start again with each generation's first Put, but the
-	// article may have been renamed since the slug was found.
-	a, l, ok := c.Get(gen, id, true)
-	if !ok || a.Slug != slug {
+	a, l, ok := c.Get(gen, id.(int64), true)
+	if !ok {
+		return nil, nil, false
+	}
+	if a.Slug != slug {
+		c.slugs.CompareAndDelete(slug, id) // see slugs
 		return nil, nil, false
 	}
 	return a, l, true
@@ -154,22 +157,26 @@ func (c *ArticleCache) Put(gen uint64, a *Article, links *LinkIDs, bodies bool) 
 	if c == nil {
 		return
 	}
+	for newest := c.newest.Load(); gen > newest && !c.newest.CompareAndSwap(newest, gen); {
+		newest = c.newest.Load()
+	}
+	if gen < c.newest.Load() {
+		return
+	}
 	e := &cachedArticle{gen: gen, born: time.Now(), full: a, summary: a, links: links}
 	if bodies {
 		s := *a
 		s.BodyHTML, s.BodyText = "", ""
 		e.summary = &s
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case gen < c.newest:
-		return
-	case gen > c.newest || c.slugs == nil:
-		c.newest, c.slugs = gen, make(map[string]int64)
+	if bodies {
+		// Only an article with its bodies is found by slug (BySlug). The
+		// slug first: an article the cache refuses or drops at once takes
+		// it away again.
+		c.slugs.Store(a.Slug, a.ID)
 	}
-	if c.lru.Add(a.ID, e) {
-		c.slugs[a.Slug] = a.ID
+	if old, ok := c.articles.Add(a.ID, e); ok && old.summary.Slug != a.Slug {
+		c.slugs.CompareAndDelete(old.summary.Slug, a.ID) // renamed
 	}
 }
 
@@ -179,5 +186,5 @@ func (c *ArticleCache) Stats() (hits, misses uint64, bytes int64) {
 	if c == nil {
 		return 0, 0, 0
 	}
-	return c.hits.Load(), c.misses.Load(), c.lru.Bytes()
+	return c.hits.Load(), c.misses.Load(), c.articles.Bytes()
 }
