@@ -157,22 +157,23 @@ func (c *ArticleCache) Put(gen uint64, a *Article, links *LinkIDs, bodies bool) 
 	if c == nil {
 		return
 	}
-	for newest := c.newest.Load(); gen > newest && !c.newest.CompareAndSwap(newest, gen); {
-		newest = c.newest.Load()
-	}
-	if gen < c.newest.Load() {
-		return
+	for {
+		newest := c.newest.Load()
+		if gen < newest {
+			return
+		}
+		if gen == newest || c.newest.CompareAndSwap(newest, gen) {
+			break
+		}
 	}
 	e := &cachedArticle{gen: gen, born: time.Now(), full: a, summary: a, links: links}
 	if bodies {
 		s := *a
 		s.BodyHTML, s.BodyText = "", ""
 		e.summary = &s
-	}
-	if bodies {
 		// Only an article with its bodies is found by slug (BySlug). The
-		// slug first: an article the cache refuses or drops at once takes
-		// it away again.
+		// slug before the article: one the cache refuses or drops at once
+		// takes it away again.
 		c.slugs.Store(a.Slug, a.ID)
 	}
 	if old, ok := c.articles.Add(a.ID, e); ok && old.summary.Slug != a.Slug {
