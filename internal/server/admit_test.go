@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,6 +82,28 @@ func until(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// inLine counts the goroutines waiting in a semaphore's line: blocked in
+// the select of semaphore.Weighted.Acquire, which it reaches only after
+// joining the line.
+func inLine() int {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	waiting := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, " [select") && strings.Contains(g, "semaphore.(*Weighted).Acquire") {
+			waiting++
+		}
+	}
+	return waiting
+}
+
 type answer struct {
 	status int
 	header http.Header
@@ -114,8 +138,12 @@ func TestAdmissionRunsAtMostNInArrivalOrder(t *testing.T) {
 	var answers []<-chan answer
 	for i := range 8 {
 		answers = append(answers, g.get(t, fmt.Sprintf("/?n=%d", i), false))
-		// The next one leaves only once this one runs or waits.
-		until(t, "request "+fmt.Sprint(i), func() bool { return g.a.running.Load()+g.a.queued.Load() == int64(i+1) })
+		// The next one leaves only once this one runs or waits in the
+		// semaphore's line: the queued count goes up a moment before a
+		// request joins it, and one sent in that moment could pass it.
+		until(t, "request "+fmt.Sprint(i), func() bool {
+			return g.a.running.Load()+g.a.queued.Load() == int64(i+1) && inLine() == max(i-1, 0)
+		})
 	}
 	if r, q := g.a.running.Load(), g.a.queued.Load(); r != 2 || q != 6 {
 		t.Fatalf("running %d, queued %d; want 2 and 6", r, q)
