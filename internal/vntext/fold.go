@@ -18,13 +18,37 @@ import (
 const tableEnd = 0x1F00
 
 // foldTable maps each rune below tableEnd to its folded form: lowercase, with
-// every combining mark removed and đ folded to d.
-var foldTable [tableEnd]rune
+// every combining mark removed and đ folded to d. wordTable is the same
+// for the runes that belong to a word, and 0 for the others; asciiFold is
+// wordTable's first 128 entries as bytes.
+var (
+	foldTable [tableEnd]rune
+	wordTable [tableEnd]rune
+	asciiFold [utf8.RuneSelf]byte
+)
 
 func init() {
 	for r := rune(0); r < tableEnd; r++ {
 		foldTable[r] = foldSlow(r)
+		if isWordRuneSlow(r) {
+			wordTable[r] = foldTable[r]
+		}
 	}
+	for c := range asciiFold {
+		asciiFold[c] = byte(wordTable[c])
+	}
+}
+
+// wordFold is FoldRune for a rune that belongs to a word, and 0 for one
+// that does not.
+func wordFold(r rune) rune {
+	if r >= 0 && r < tableEnd {
+		return wordTable[r]
+	}
+	if isWordRuneSlow(r) {
+		return foldSlow(r)
+	}
+	return 0
 }
 
 // foldSlow folds one rune through Unicode decomposition. It always returns

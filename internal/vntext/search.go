@@ -7,22 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// wordTable caches isWordRune for the runes the fold table covers.
-var wordTable = func() (t [tableEnd]bool) {
-	for r := range rune(tableEnd) {
-		t[r] = isWordRuneSlow(r)
-	}
-	return t
-}()
-
 // isWordRune reports whether r belongs to a word: letters, digits and the
 // combining marks of an unnormalised letter.
-func isWordRune(r rune) bool {
-	if r >= 0 && r < tableEnd {
-		return wordTable[r]
-	}
-	return isWordRuneSlow(r)
-}
+func isWordRune(r rune) bool { return wordFold(r) != 0 }
 
 func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
@@ -38,21 +25,50 @@ type Word struct {
 // eachWord calls fn for every word of text (a run of letters and digits)
 // with its byte offsets and its folded form, in a buffer reused between
 // calls: fn must copy what it keeps. It stops when fn returns false.
+//
+// It is the loop under every search result (each candidate's title and
+// lead, each snippet): one table lookup a rune, and none of utf8's work
+// for the ASCII that most of folded Vietnamese is.
 func eachWord(text string, fn func(start, end int, folded []byte) bool) {
-	buf := make([]byte, 0, 32)
+	var space [64]byte
+	buf := space[:0]
 	start := -1
-	for i, r := range text {
-		if isWordRune(r) {
+	for i := 0; i < len(text); {
+		var f rune
+		n := 1
+		if c := text[i]; c < utf8.RuneSelf {
+			f = rune(asciiFold[c])
+		} else if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+			// Two bytes (Latin-1 and Latin Extended: à, ơ, ư, đ...).
+			f, n = wordTable[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)], 2
+		} else if c == 0xE1 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			// Three bytes from U+1000 (Latin Extended Additional: ạ...ỹ).
+			f, n = wordFold(0x1000|rune(text[i+1]&0x3F)<<6|rune(text[i+2]&0x3F)), 3
+		} else {
+			var r rune
+			r, n = utf8.DecodeRuneInString(text[i:])
+			f = wordFold(r)
+		}
+		switch {
+		case f == 0:
+			if start >= 0 {
+				if !fn(start, i, buf) {
+					return
+				}
+				start, buf = -1, buf[:0]
+			}
+		case f < utf8.RuneSelf:
 			if start < 0 {
 				start = i
 			}
-			buf = utf8.AppendRune(buf, FoldRune(r))
-		} else if start >= 0 {
-			if !fn(start, i, buf) {
-				return
+			buf = append(buf, byte(f))
+		default:
+			if start < 0 {
+				start = i
 			}
-			start, buf = -1, buf[:0]
+			buf = utf8.AppendRune(buf, f)
 		}
+		i += n
 	}
 	if start >= 0 {
 		fn(start, len(text), buf)

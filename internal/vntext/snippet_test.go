@@ -65,3 +65,24 @@ func BenchmarkSnippet(b *testing.B) {
 		m.Snippet(text, 30)
 	}
 }
+
+// BenchmarkEach matches a title and a lead against a two-term query, as
+// relevance ranking does for each of its candidates.
+func BenchmarkEach(b *testing.B) {
+	text := "Khởi công dự án đường Dương Kinh nối với cầu mới: người dân Hải Phòng chờ đợi " +
+		"Dự án đường Dương Kinh nối với cầu mới sẽ khởi công trong năm nay, người dân Hải Phòng chờ đợi. " +
+		"Thành phố đã hoàn thành nhiều hạng mục, các đơn vị thi công bảo đảm tiến độ và an toàn giao thông."
+	m := Matcher{Terms: Terms("cầu mới")}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		n := 0
+		m.Each(text, func(_, _, t int) {
+			if t >= 0 {
+				n++
+			}
+		})
+		if n != 4 {
+			b.Fatalf("%d matches, want 4", n)
+		}
+	}
+}
