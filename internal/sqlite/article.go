@@ -264,7 +264,15 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 		}
 	}
 	if len(missing) > 0 {
-		err := db.rowsByID(ctx, gen, missing, true, preview, func(a *news.Article, l *news.LinkIDs) {
+		// The rest, with their bodies, as the visibility rule (or a
+		// preview) lets them through, kept in the article cache.
+		vis, args := db.visibility(preview, []any{idList(missing)})
+		rows, err := db.query(ctx, `SELECT `+articleCols+`, `+linkIDCols+` FROM articles a
+			WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
+		if err != nil {
+			return nil, err
+		}
+		err = db.keepRows(rows, gen, true, func(a *news.Article, l *news.LinkIDs) {
 			out[a.ID], links[a.ID] = a, l
 		})
 		if err != nil {
@@ -273,23 +281,6 @@ func (db *DB) articlesByID(ctx context.Context, ids []int64, preview bool) (map[
 	}
 	db.links.Remember(gen, links)
 	return out, nil
-}
-
-// rowsByID reads the articles ids that the visibility rule (or a preview)
-// lets through, with their link ids and their bodies if asked for, and
-// keeps them in the article cache for generation gen (see keepRows).
-func (db *DB) rowsByID(ctx context.Context, gen uint64, ids []int64, bodies, preview bool, add func(*news.Article, *news.LinkIDs)) error {
-	cols := summaryCols
-	if bodies {
-		cols = articleCols
-	}
-	vis, args := db.visibility(preview, []any{idList(ids)})
-	rows, err := db.query(ctx, `SELECT `+cols+`, `+linkIDCols+` FROM articles a
-		WHERE a.id IN (SELECT value FROM json_each(?)) AND `+vis, args...)
-	if err != nil {
-		return err
-	}
-	return db.keepRows(rows, gen, bodies, add)
 }
 
 // keepRows scans rows of articles (summaryCols, or articleCols with

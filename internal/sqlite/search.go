@@ -119,6 +119,14 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
 	return q, append(args, m.Limit)
 }
 
+// candidateSQL reads what ranking needs of the matches the article cache
+// lacks: the title, lead and publish time, which sit before the bodies in
+// the row, so no overflow page of a long body is read. They are not kept
+// in the article cache: most are old stories matched once, which would
+// only push out the ones being read.
+const candidateSQL = `SELECT id, title, excerpt, published_at FROM articles
+	WHERE id IN (SELECT value FROM json_each(?))`
+
 // MatchArticles implements news.SearchStore: the matches' ids from the
 // index, their titles and leads from the article cache, one statement for
 // those it lacks. The newest matches of common words are the newest
@@ -135,7 +143,7 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	}
 	defer rows.Close()
 	docs := make([]news.SearchDoc, 0, m.Limit)
-	var missing []int64
+	missing := map[int64]int{} // id -> index in docs
 	for rows.Next() {
 		var d news.SearchDoc
 		if err := rows.Scan(&d.ID, &d.Key); err != nil {
@@ -144,25 +152,38 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 		if a, _, ok := db.articles.Get(gen, d.ID, false); ok {
 			d.Title, d.Excerpt, d.PublishedAt = a.Title, a.Excerpt, a.PublishedAt
 		} else {
-			missing = append(missing, d.ID)
+			missing[d.ID] = len(docs)
 		}
 		docs = append(docs, d)
 	}
 	if err := rows.Err(); err != nil || len(missing) == 0 {
 		return docs, err
 	}
-	read := make(map[int64]*news.Article, len(missing))
+	ids := make([]int64, 0, len(missing))
+	for id := range missing {
+		ids = append(ids, id)
+	}
 	// Matches are published articles: no visibility rule to apply again.
-	err = db.rowsByID(ctx, gen, missing, false, true, func(a *news.Article, _ *news.LinkIDs) { read[a.ID] = a })
+	// One unpublished since keeps an empty title, and fill drops it.
+	read, err := db.query(ctx, candidateSQL, idList(ids))
 	if err != nil {
 		return nil, err
 	}
-	for i, d := range docs {
-		if a := read[d.ID]; a != nil {
-			docs[i].Title, docs[i].Excerpt, docs[i].PublishedAt = a.Title, a.Excerpt, a.PublishedAt
+	defer read.Close()
+	for read.Next() {
+		var id int64
+		var title, excerpt string
+		var published sql.NullInt64
+		if err := read.Scan(&id, &title, &excerpt, &published); err != nil {
+			return nil, err
+		}
+		d := &docs[missing[id]]
+		d.Title, d.Excerpt = title, excerpt
+		if published.Valid {
+			d.PublishedAt = db.timeOf(published.Int64)
 		}
 	}
-	return docs, nil
+	return docs, read.Err()
 }
 
 // CountMatches implements news.SearchStore.
