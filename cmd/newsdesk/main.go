@@ -818,6 +818,7 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbPath := dbFlag(fs)
 	duration := fs.Duration("duration", 10*time.Second, "how long each workload runs")
 	conns := fs.Int("connections", 32, "concurrent connections")
+	warmup := fs.Duration("warmup", 2*time.Second, "how long each workload first runs unmeasured, so that none is measured on a cold server (0: not at all)")
 	only := fs.String("only", "", "run only the workloads whose names contain this (the floors always run)")
 	cpuProfile := fs.String("cpuprofile", "", "write each server's CPU profile to this path plus .uncached, .cached or .postgres (go tool pprof)")
 	client := fs.String("client", "auto", "load generator: wrk (where installed: apt install wrk), vegeta (built in), or auto: wrk where installed, else vegeta")
@@ -829,7 +830,7 @@ func benchmark(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Connections: *conns,
+	return bench.Run(ctx, bench.Options{Exe: exe, DB: *dbPath, Postgres: *pg, Duration: *duration, Warmup: *warmup, Connections: *conns,
 		Only: *only, CPUProfile: *cpuProfile, Client: *client, Out: stdout})
 }
 

@@ -42,7 +42,7 @@ func TestBenchRuns(t *testing.T) {
 	// PostgreSQL beside SQLite when the tests have one: an empty database
 	// the benchmark imports the site into.
 	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Connections: 4, Client: bench.ClientVegeta}
-	want := []string{"| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
+	want := []string{"150ms a workload no warm-up", "| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
 		"| mixed frontend, cached |", "| search: REST, cached |", "| RSS feed of a category, cached |", "ratio to floor", "of the mean (the floor)", "| CPU/req | CPU ratio |",
 		"server with 56 MiB response cache: start-up", "resident memory"}
 	if os.Getenv(pgtest.Env) != "" {
@@ -58,14 +58,25 @@ func TestBenchRuns(t *testing.T) {
 		t.Log("wrk is not installed: the vegeta run alone")
 		return
 	}
-	o.Client, o.Only, o.Postgres, o.Duration = bench.ClientWrk, "article: ", "", time.Second
-	checkReport(t, ctx, o, []string{"load generator wrk", "| floor: article by slug |", "| article: REST, uncached |",
+	o.Client, o.Only, o.Postgres, o.Duration, o.Warmup = bench.ClientWrk, "article: ", "", time.Second, time.Second
+	start := time.Now()
+	report := checkReport(t, ctx, o, []string{"1s a workload after 1s unmeasured, load generator wrk", "| floor: article by slug |", "| article: REST, uncached |",
 		"| article: REST, every field, uncached |", "| article: GraphQL POST, uncached |", "| article: GraphQL GET, cached |"})
+	warm := time.Since(start)
+	// The same run without warm-ups is a second shorter a workload (wrk
+	// runs whole seconds).
+	o.Warmup = 0
+	start = time.Now()
+	checkReport(t, ctx, o, []string{"1s a workload no warm-up, load generator wrk"})
+	n := strings.Count(report, "\n| ") - 2
+	if cold := time.Since(start); warm-cold < time.Duration(n)*800*time.Millisecond {
+		t.Errorf("%d workloads in %s with a warm-up of 1s each, %s without", n, warm, cold)
+	}
 }
 
-// checkReport runs the benchmark and checks its report has each of want
-// and that no workload had errors.
-func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []string) {
+// checkReport runs the benchmark, checks its report has each of want and
+// that no workload had errors, and returns it.
+func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []string) string {
 	t.Helper()
 	var out bytes.Buffer
 	o.Out = &out
@@ -96,4 +107,5 @@ func checkReport(t *testing.T, ctx context.Context, o bench.Options, want []stri
 			}
 		}
 	}
+	return report
 }
