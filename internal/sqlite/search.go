@@ -144,6 +144,7 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	defer rows.Close()
 	docs := make([]news.SearchDoc, 0, m.Limit)
 	missing := map[int64]int{} // id -> index in docs
+	var ids []int64            // the same, in index order
 	for rows.Next() {
 		var d news.SearchDoc
 		if err := rows.Scan(&d.ID, &d.Key); err != nil {
@@ -153,15 +154,12 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 			d.Title, d.Excerpt, d.PublishedAt = a.Title, a.Excerpt, a.PublishedAt
 		} else {
 			missing[d.ID] = len(docs)
+			ids = append(ids, d.ID)
 		}
 		docs = append(docs, d)
 	}
 	if err := rows.Err(); err != nil || len(missing) == 0 {
 		return docs, err
-	}
-	ids := make([]int64, 0, len(missing))
-	for id := range missing {
-		ids = append(ids, id)
 	}
 	// Matches are published articles: no visibility rule to apply again.
 	// One unpublished since keeps an empty title, and fill drops it.
