@@ -144,7 +144,7 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	defer rows.Close()
 	docs := make([]news.SearchDoc, 0, m.Limit)
 	missing := map[int64]int{} // id -> index in docs
-	var ids []int64            // the same, in index order
+	var ids []int64            // the same ids, for the statement
 	for rows.Next() {
 		var d news.SearchDoc
 		if err := rows.Scan(&d.ID, &d.Key); err != nil {
@@ -161,8 +161,10 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	if err := rows.Err(); err != nil || len(missing) == 0 {
 		return docs, err
 	}
-	// Matches are published articles: no visibility rule to apply again.
-	// One unpublished since keeps an empty title, and fill drops it.
+	// Matches are published articles: no visibility rule here. One
+	// deleted since keeps an empty title; the hits are read again under
+	// the visibility rule (Searcher.fill), which drops it and any
+	// unpublished since.
 	read, err := db.query(ctx, candidateSQL, idList(ids))
 	if err != nil {
 		return nil, err
