@@ -98,6 +98,14 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if client == ClientWrk {
+		// As wrk will run them: the report and the CPU time a request
+		// use these.
+		o.Duration = wrkDuration(o.Duration)
+		if o.Warmup > 0 {
+			o.Warmup = wrkDuration(o.Warmup)
+		}
+	}
 	warmup := "no warm-up"
 	if o.Warmup > 0 {
 		warmup = "after " + o.Warmup.String() + " unmeasured"

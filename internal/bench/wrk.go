@@ -77,7 +77,7 @@ func attackWrk(ctx context.Context, w workload, conns int, d time.Duration, dir 
 		return r, err
 	}
 	threads := min(conns, runtime.NumCPU())
-	secs := max(int(d.Round(time.Second)/time.Second), 1)
+	secs := int(wrkDuration(d) / time.Second)
 	cmd := exec.CommandContext(ctx, "wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns),
 		"-d", strconv.Itoa(secs)+"s", "--timeout", "10s", "-s", path, base.String())
 	var out, stderr bytes.Buffer
@@ -147,4 +147,10 @@ func luaString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// wrkDuration is how long wrk runs when asked for d: whole seconds, one at
+// least.
+func wrkDuration(d time.Duration) time.Duration {
+	return max(d.Round(time.Second), time.Second)
 }
