@@ -1,6 +1,7 @@
 package vntext
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -59,13 +60,8 @@ func FuzzEachWord(f *testing.F) {
 			got = append(got, word{start, end, string(folded)})
 			return true
 		})
-		if len(got) != len(want) {
+		if !slices.Equal(got, want) {
 			t.Fatalf("eachWord(%q) = %v, want %v", s, got, want)
-		}
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("eachWord(%q) = %v, want %v", s, got, want)
-			}
 		}
 	})
 }

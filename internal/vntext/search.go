@@ -7,10 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// isWordRune reports whether r belongs to a word: letters, digits and the
-// combining marks of an unnormalised letter.
-func isWordRune(r rune) bool { return wordFold(r) != 0 }
-
+// isWordRuneSlow reports whether r belongs to a word: letters, digits and
+// the combining marks of an unnormalised letter (wordFold's table holds it).
 func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
@@ -49,24 +47,16 @@ func eachWord(text string, fn func(start, end int, folded []byte) bool) {
 			r, n = utf8.DecodeRuneInString(text[i:])
 			f = wordFold(r)
 		}
-		switch {
-		case f == 0:
-			if start >= 0 {
-				if !fn(start, i, buf) {
-					return
-				}
-				start, buf = -1, buf[:0]
-			}
-		case f < utf8.RuneSelf:
-			if start < 0 {
-				start = i
-			}
-			buf = append(buf, byte(f))
-		default:
+		if f != 0 {
 			if start < 0 {
 				start = i
 			}
 			buf = utf8.AppendRune(buf, f)
+		} else if start >= 0 {
+			if !fn(start, i, buf) {
+				return
+			}
+			start, buf = -1, buf[:0]
 		}
 		i += n
 	}
@@ -102,8 +92,8 @@ func FoldWords(text string) string {
 	text = NFC(text)
 	b := make([]byte, 0, len(text))
 	for _, r := range text {
-		if isWordRune(r) {
-			b = utf8.AppendRune(b, FoldRune(r))
+		if f := wordFold(r); f != 0 {
+			b = utf8.AppendRune(b, f)
 		} else {
 			b = append(b, ' ')
 		}
