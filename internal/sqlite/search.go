@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,7 +146,6 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	defer rows.Close()
 	docs := make([]news.SearchDoc, 0, m.Limit)
 	missing := map[int64]int{} // id -> index in docs
-	var ids []int64            // the same ids, for the statement
 	for rows.Next() {
 		var d news.SearchDoc
 		if err := rows.Scan(&d.ID, &d.Key); err != nil {
@@ -154,7 +155,6 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 			d.Title, d.Excerpt, d.PublishedAt = a.Title, a.Excerpt, a.PublishedAt
 		} else {
 			missing[d.ID] = len(docs)
-			ids = append(ids, d.ID)
 		}
 		docs = append(docs, d)
 	}
@@ -165,7 +165,8 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	// deleted since keeps an empty title; the hits are read again under
 	// the visibility rule (Searcher.fill), which drops it and any
 	// unpublished since.
-	read, err := db.query(ctx, candidateSQL, idList(ids))
+	// SQLite looks an IN list up in id order, whatever order it is given.
+	read, err := db.query(ctx, candidateSQL, idList(slices.Collect(maps.Keys(missing))))
 	if err != nil {
 		return nil, err
 	}
