@@ -229,10 +229,13 @@ func Run(ctx context.Context, o Options) error {
 			}
 			return attack(w, o.Connections, d), nil
 		}
+		warm := ""
 		if o.Warmup > 0 {
-			if _, err := run(o.Warmup); err != nil {
+			wr, err := run(o.Warmup)
+			if err != nil {
 				return err
 			}
+			warm = fmt.Sprintf("  (warm-up %.0f req/s, %d errors)", wr.Throughput, wr.Errors)
 		}
 		before, cpuKnown := cpuOf(pid)
 		r, err := run(o.Duration)
@@ -243,7 +246,7 @@ func Run(ctx context.Context, o Options) error {
 			r.CPU = time.Duration(float64(after-before) / (r.Throughput * o.Duration.Seconds()))
 		}
 		results = append(results, r)
-		fmt.Fprintf(o.Out, "  %-44s %9.0f req/s  p99 %s\n", r.Name, r.Throughput, r.P99.Round(10*time.Microsecond))
+		fmt.Fprintf(o.Out, "  %-44s %9.0f req/s  p99 %s%s\n", r.Name, r.Throughput, r.P99.Round(10*time.Microsecond), warm)
 	}
 	close(stopSampling)
 	sampling.Wait()
