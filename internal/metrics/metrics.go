@@ -74,7 +74,7 @@ func New(pools func() map[string]news.PoolStats, cache func() httpcache.Stats, f
 		name, requests, bytes string
 		stats                 CacheStats
 	}{
-		{"fragment", "Pieces of answers (an article's GraphQL JSON, an encoded feed item) taken from the fragment cache (hit) or rendered and kept (miss).",
+		{"fragment", "Pieces of answers (an article's GraphQL or REST JSON, an encoded feed item) taken from the fragment cache (hit) or rendered and kept (miss).",
 			"Bytes the fragment cache holds.", fragments},
 		{"article", "Articles the store took from its article cache (hit) or read from the database (miss), lookups of lists that read their rows at once not counted.",
 			"Bytes the store's article cache holds.", articles},

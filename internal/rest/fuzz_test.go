@@ -12,7 +12,7 @@ import (
 // related and most-read endpoints: every answer is 200 or 400 (or 404),
 // always JSON, never a 500.
 func FuzzQueryParams(f *testing.F) {
-	h := demoHandler(f)
+	h := demoHandler(f, nil)
 	for _, q := range []string{
 		"limit=5&cursor=abc", "category=thoi-su&limit=100", "fields=title,slug", "q=duong+kinh&order=newest",
 		"limit=-1", "limit=99999999999999999999", "cursor=dDoxOjE", "fields=,,,", "status=draft", "period=week&limit=3",

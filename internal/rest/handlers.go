@@ -103,16 +103,11 @@ func (h *handler) articles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.views(r, reader, l.Items, fs)
-	if err != nil {
-		return err
-	}
-	out := List{Items: items}
+	var next string
 	if l.HasNext {
-		out.NextCursor = f.Cursor(l.Items[len(l.Items)-1]).String()
+		next = f.Cursor(l.Items[len(l.Items)-1]).String()
 	}
-	WriteJSON(w, http.StatusOK, out)
-	return nil
+	return h.writeList(w, r, reader, l.Items, fs, next)
 }
 
 func (h *handler) article(w http.ResponseWriter, r *http.Request) error {
@@ -147,12 +142,7 @@ func (h *handler) related(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.views(r, h.cfg.Store, list, fs)
-	if err != nil {
-		return err
-	}
-	WriteJSON(w, http.StatusOK, List{Items: items})
-	return nil
+	return h.writeList(w, r, h.cfg.Store, list, fs, "")
 }
 
 func (h *handler) categories(w http.ResponseWriter, r *http.Request) error {
@@ -253,12 +243,7 @@ func (h *handler) mostRead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.views(r, h.cfg.Store, list, fs)
-	if err != nil {
-		return err
-	}
-	WriteJSON(w, http.StatusOK, List{Items: items})
-	return nil
+	return h.writeList(w, r, h.cfg.Store, list, fs, "")
 }
 
 // countView counts a view of a published story; views are batched, so the

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/newsdesk/newsdesk/internal/contenthash"
 	"github.com/newsdesk/newsdesk/internal/httpcache"
 	"github.com/newsdesk/newsdesk/internal/news"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	RequestID func(ctx context.Context) string
 	// Now tells scheduled from published. Default time.Now.
 	Now news.Clock
+	// Pieces, when set, keeps each listed article's JSON (see writeList),
+	// in the cache the GraphQL fragments and feed items share.
+	Pieces *contenthash.Cache
 }
 
 type handler struct{ cfg Config }
@@ -148,11 +152,16 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		buf.WriteString(`{"error":{"code":"INTERNAL","message":"internal error"}}` + "\n")
 	}
+	writeBody(w, status, buf.Bytes())
+}
+
+// writeBody writes an encoded JSON answer with its headers.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 // ErrorBody is the JSON body of every error answer outside GraphQL.

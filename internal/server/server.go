@@ -242,6 +242,7 @@ func New(cfg Config) *Server {
 		Logger:    cfg.Logger,
 		RequestID: RequestID,
 		Now:       cfg.Now,
+		Pieces:    pieces,
 	})))
 	feeds := queue(feed.NewHandler(feed.Config{
 		Store:     cfg.Store,
