@@ -1,6 +1,7 @@
 package contenthash
 
 import (
+	"bytes"
 	"reflect"
 	"sync/atomic"
 
@@ -68,6 +69,25 @@ func (c *Cache) Get(key uint64, id int64) ([]byte, bool) {
 // the caller must not change it afterwards.
 func (c *Cache) Add(key uint64, id int64, b []byte) {
 	c.pieces.Add(key, &piece{id: id, bytes: b})
+}
+
+// Write writes to out the piece of article id kept under key or, when
+// there is none, what render writes to out, and keeps that. It only
+// renders when keep is false (the key could not be made) or c is nil.
+func (c *Cache) Write(out *bytes.Buffer, key uint64, keep bool, id int64, render func() error) error {
+	if c == nil || !keep {
+		return render()
+	}
+	if kept, ok := c.Get(key, id); ok {
+		out.Write(kept)
+		return nil
+	}
+	start := out.Len()
+	if err := render(); err != nil {
+		return err
+	}
+	c.Add(key, id, bytes.Clone(out.Bytes()[start:]))
+	return nil
 }
 
 // Stats reports the pieces served from the cache (hits), those rendered

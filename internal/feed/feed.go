@@ -289,24 +289,13 @@ func (h *handler) writeItems(w http.ResponseWriter, file string, doc piecedDoc, 
 	if err := doc.head(out); err != nil {
 		return err
 	}
-	pieces := h.cfg.Pieces
 	for i, v := range views {
 		if i > 0 {
 			out.WriteString(doc.sep)
 		}
 		key, keep := h.itemKey(file, v, full)
-		if keep {
-			if kept, ok := pieces.Get(key, v.ID); ok {
-				out.Write(kept)
-				continue
-			}
-		}
-		start := out.Len()
-		if err := doc.item(out, v); err != nil {
+		if err := h.cfg.Pieces.Write(out, key, keep, v.ID, func() error { return doc.item(out, v) }); err != nil {
 			return err
-		}
-		if keep {
-			pieces.Add(key, v.ID, bytes.Clone(out.Bytes()[start:]))
 		}
 	}
 	out.WriteString(doc.end)

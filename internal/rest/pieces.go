@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -32,21 +31,16 @@ func (h *handler) writeList(w http.ResponseWriter, r *http.Request, reader news.
 		if i > 0 {
 			out.WriteByte(',')
 		}
-		status := v.Article.StatusAt(now)
-		key, keep := h.pieceKey(v, fs, status)
-		if keep {
-			if kept, ok := h.cfg.Pieces.Get(key, v.Article.ID); ok {
-				out.Write(kept)
-				continue
+		key, keep := h.pieceKey(v, fs, v.Article.StatusAt(now))
+		err := h.cfg.Pieces.Write(out, key, keep, v.Article.ID, func() error {
+			if err := enc.Encode(fs.pick(articleOf(v, now, full))); err != nil {
+				return err
 			}
-		}
-		start := out.Len()
-		if err := enc.Encode(fs.pick(articleOf(v, now, full))); err != nil {
+			out.Truncate(out.Len() - 1) // Encode's newline
+			return nil
+		})
+		if err != nil {
 			return err
-		}
-		out.Truncate(out.Len() - 1) // Encode's newline
-		if keep {
-			h.cfg.Pieces.Add(key, v.Article.ID, bytes.Clone(out.Bytes()[start:]))
 		}
 	}
 	out.WriteByte(']')
