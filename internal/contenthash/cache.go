@@ -11,9 +11,10 @@ import (
 // Cache keeps pieces of answers (an article's GraphQL JSON under one
 // selection set, an encoded feed item, an article's JSON in a REST list)
 // under the hash of everything each was made from, so that the next
-// answer showing the same piece copies it instead of rendering it again. A piece is a pure function of its key:
-// it needs no invalidation. The cache is bounded in bytes, keeps the
-// pieces asked for most (see sizedcache), and is shared by every transport that keeps pieces in it:
+// answer showing the same piece copies it instead of rendering it again.
+// A piece is a pure function of its key: it needs no invalidation. The
+// cache is bounded in bytes, keeps the pieces asked for most (see
+// sizedcache), and is shared by every transport that keeps pieces in it:
 // one budget, one hit rate.
 type Cache struct {
 	pieces *sizedcache.Cache[uint64, *piece]
