@@ -78,10 +78,9 @@ func (h *handler) views(r *http.Request, reader news.Reader, list []*news.Articl
 		return nil, err
 	}
 	now := h.cfg.Now()
-	full := fs.has("bodyHtml") || fs.has("bodyText")
 	out := make([]any, len(views))
 	for i, v := range views {
-		out[i] = fs.pick(articleOf(v, now, full))
+		out[i] = fs.article(v, now)
 	}
 	return out, nil
 }
@@ -98,7 +97,7 @@ func (h *handler) articles(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	reader := h.reader(r)
-	pg.WithBody = fs.has("bodyHtml") || fs.has("bodyText")
+	pg.WithBody = fs.withBody()
 	l, err := reader.FindArticles(r.Context(), f, pg)
 	if err != nil {
 		return err

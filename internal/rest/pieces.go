@@ -25,7 +25,7 @@ func (h *handler) writeList(w http.ResponseWriter, r *http.Request, reader news.
 	defer httpcache.PutBuffer(out)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	now, full := h.cfg.Now(), fs.has("bodyHtml") || fs.has("bodyText")
+	now := h.cfg.Now()
 	out.WriteString(`{"items":[`)
 	for i, v := range views {
 		if i > 0 {
@@ -33,7 +33,7 @@ func (h *handler) writeList(w http.ResponseWriter, r *http.Request, reader news.
 		}
 		key, keep := h.pieceKey(v, fs, v.Article.StatusAt(now))
 		err := h.cfg.Pieces.Write(out, key, keep, v.Article.ID, func() error {
-			if err := enc.Encode(fs.pick(articleOf(v, now, full))); err != nil {
+			if err := enc.Encode(fs.article(v, now)); err != nil {
 				return err
 			}
 			out.Truncate(out.Len() - 1) // Encode's newline

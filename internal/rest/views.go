@@ -147,6 +147,14 @@ func (fs fieldSet) has(name string) bool {
 	return false
 }
 
+// withBody reports whether the chosen fields show the body.
+func (fs fieldSet) withBody() bool { return fs.has("bodyHtml") || fs.has("bodyText") }
+
+// article shapes a list's article as the fields chose it, as of now.
+func (fs fieldSet) article(v *news.ArticleView, now time.Time) any {
+	return fs.pick(articleOf(v, now, fs.withBody()))
+}
+
 // parts says which links the chosen fields show.
 func (fs fieldSet) parts() news.ViewParts {
 	return news.ViewParts{Authors: fs.has("authors"), Tags: fs.has("tags")}
