@@ -22,23 +22,26 @@ func TestWrite(t *testing.T) {
 		}
 		return out.String()
 	}
-	if got := write(c, 1, true, 7, "a"); got != "[a" || renders != 1 {
-		t.Errorf("first write: %q after %d renders", got, renders)
-	}
-	if got := write(c, 1, true, 7, "b"); got != "[a" || renders != 1 {
-		t.Errorf("second write: %q after %d renders, want the kept piece", got, renders)
-	}
-	if got := write(c, 1, true, 8, "c"); got != "[c" || renders != 2 {
-		t.Errorf("another article under the key: %q after %d renders", got, renders)
-	}
-	if got := write(c, 2, false, 7, "d"); got != "[d" || renders != 3 {
-		t.Errorf("keep false: %q after %d renders", got, renders)
-	}
-	if got := write(c, 2, true, 7, "e"); got != "[e" || renders != 4 {
-		t.Errorf("after keep false: %q after %d renders, want a render", got, renders)
-	}
-	if got := write(nil, 1, true, 7, "f"); got != "[f" || renders != 5 {
-		t.Errorf("nil cache: %q after %d renders", got, renders)
+	for _, step := range []struct {
+		name    string
+		cache   *contenthash.Cache
+		key     uint64
+		keep    bool
+		id      int64
+		piece   string
+		want    string
+		renders int
+	}{
+		{"first write", c, 1, true, 7, "a", "[a", 1},
+		{"second write, the kept piece", c, 1, true, 7, "b", "[a", 1},
+		{"another article under the key", c, 1, true, 8, "c", "[c", 2},
+		{"keep false", c, 2, false, 7, "d", "[d", 3},
+		{"after keep false, a render", c, 2, true, 7, "e", "[e", 4},
+		{"nil cache", nil, 1, true, 7, "f", "[f", 5},
+	} {
+		if got := write(step.cache, step.key, step.keep, step.id, step.piece); got != step.want || renders != step.renders {
+			t.Errorf("%s: %q after %d renders, want %q after %d", step.name, got, renders, step.want, step.renders)
+		}
 	}
 	failed := errors.New("failed")
 	out := &bytes.Buffer{}
