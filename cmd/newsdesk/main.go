@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -243,7 +244,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	articleMB := fs.Int("article-cache-mb", envInt("NEWSDESK_ARTICLE_CACHE_MB", sqlite.DefaultArticleCacheMB), "memory for the cache of articles read from a SQLite database, by id, in MiB; 0 turns it off (env NEWSDESK_ARTICLE_CACHE_MB)")
 	readerAddr := fs.String("reader-addr", env("NEWSDESK_READER_ADDR", ""), "also serve the reference reader site on this HOST:PORT, reading from this server (env NEWSDESK_READER_ADDR; off when empty)")
 	requestTimeout := fs.Duration("request-timeout", envDuration("NEWSDESK_REQUEST_TIMEOUT", 10*time.Second), "each request's deadline (env NEWSDESK_REQUEST_TIMEOUT)")
-	maxInFlight := fs.Int("max-in-flight", envInt("NEWSDESK_MAX_IN_FLIGHT", 0), "how many anonymous API requests run at once, the rest waiting their turn in order; 0: as many as SQLite's reader connections (2 x cores, at least 4), no limit on PostgreSQL (whose requests mostly wait on the network); -1: no limit (env NEWSDESK_MAX_IN_FLIGHT)")
+	maxInFlight := fs.Int("max-in-flight", envInt("NEWSDESK_MAX_IN_FLIGHT", 0), "how many anonymous API requests run at once, the rest waiting their turn in order; 0: one a core (GOMAXPROCS) on SQLite, no limit on PostgreSQL (whose requests mostly wait on the network); -1: no limit (env NEWSDESK_MAX_IN_FLIGHT)")
 	queueTimeout := fs.Duration("queue-timeout", envDuration("NEWSDESK_QUEUE_TIMEOUT", time.Second), "how long a request may wait its turn before a 503 with Retry-After (env NEWSDESK_QUEUE_TIMEOUT)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's run, until it stops, to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
@@ -300,8 +301,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if *maxInFlight == 0 {
 		*maxInFlight = -1 // PostgreSQL: its pool bounds what runs at once
-		if sq, ok := db.(*sqlite.DB); ok {
-			*maxInFlight = sq.ReadConns()
+		if _, ok := db.(*sqlite.DB); ok {
+			*maxInFlight = runtime.GOMAXPROCS(0) // one a core: see DESIGN.md, Turns
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)

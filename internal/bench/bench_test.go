@@ -45,7 +45,7 @@ func TestBenchRuns(t *testing.T) {
 	o := bench.Options{Exe: exe, DB: path, Duration: 150 * time.Millisecond, Warmup: 100 * time.Millisecond, Connections: 4, Client: bench.ClientVegeta}
 	want := []string{"150ms a workload after 100ms unmeasured", "| floor: article by slug |", "| floor: article by slug, again at the end |", "| article: REST, uncached |",
 		"| mixed frontend, cached |", "| search: REST, cached |", "| RSS feed of a category, cached |", "ratio to floor", "of the mean (the floor)", "| CPU/req | CPU ratio |",
-		"server with 56 MiB response cache: start-up", "resident memory"}
+		"server with 32 MiB response cache: start-up", "resident memory"}
 	if os.Getenv(pgtest.Env) != "" {
 		o.Postgres = pgtest.NewDatabase(t, "")
 		want = append(want, "| article: REST, uncached, PostgreSQL |", "| search: REST, uncached, PostgreSQL |",

@@ -19,11 +19,12 @@ import (
 // the database's connections, which database/sql hands to a waiter picked
 // at random: at 32 connections on two cores a category page waited behind
 // 31 others one time and behind none the next, and its p99 was 5 to 8
-// times its mean. serve lets as many work as SQLite has reader
-// connections, so that no request waits for one (see README,
-// Performance). Requests with a key (editors' writes, partners' feeds) do
-// not queue: they are few, budgeted by the rate limiter, and a write
-// spends its time on the disk.
+// times its mean. serve lets one a core work (GOMAXPROCS): with more,
+// the admitted requests wait again, for a P, in the Go scheduler's order,
+// which runs the goroutine readied last first (see DESIGN.md, Turns).
+// Requests with a key (editors' writes, partners' feeds) do not queue:
+// they are few, budgeted by the rate limiter, and a write spends its time
+// on the disk.
 //
 // The answers are buffered by the caching middleware outside, so a slow
 // client never holds a turn.

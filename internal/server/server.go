@@ -51,12 +51,15 @@ type Store interface {
 }
 
 // DefaultResponseCacheMB is the response cache's default size in MiB. It
-// was 64 before the store's article cache (8 MiB) came: a server with both
-// at 1,000,000 articles peaked at 154.7 MB under the benchmark's load, over
-// the 150 MB the project holds to, and the article cache serves more
+// was 64 before the store's article cache (8 MiB) came, which serves more
 // answers per byte (every selection and field set of an article, lists,
-// search) than a whole answer kept per URL does.
-const DefaultResponseCacheMB = 56
+// search) than a whole answer kept per URL does; then 56, until one
+// request a core at once (serve's --max-in-flight) raised the server's
+// peak at 1,000,000 articles under the benchmark's load from 146 MB to
+// 164-169 MB, over the 150 MB the project holds to. Its bytes count twice,
+// held and in serve's soft memory limit: 40 MiB peaked at 149 MB, 32 at
+// 142 (docs/DESIGN.md, Turns).
+const DefaultResponseCacheMB = 32
 
 // Config configures a Server.
 type Config struct {
@@ -108,8 +111,8 @@ type Config struct {
 	// MaxInFlight is how many anonymous GraphQL, REST and feed requests
 	// the server works on at once; the rest wait their turn in arrival
 	// order (answers from the response cache do not wait). 0 or negative:
-	// no limit, every request starts at once. serve sets it to a SQLite
-	// store's reader connections.
+	// no limit, every request starts at once. serve sets it to GOMAXPROCS
+	// on a SQLite store: one a core.
 	MaxInFlight int
 	// QueueTimeout is how long a request may wait its turn before it is
 	// answered 503 with Retry-After. Default 1s.

@@ -81,9 +81,6 @@ func dsn(path string, params url.Values, pragmas ...string) string {
 // least 4, so that a read waiting on the disk leaves a core to another.
 func DefaultReadConns() int { return max(2*runtime.GOMAXPROCS(0), 4) }
 
-// ReadConns is the size of the read pool.
-func (db *DB) ReadConns() int { return db.readConns }
-
 // ReaderDSN is how the store's readers open the database at path (the
 // load benchmark's floor reads the same way). Read-only connections see
 // committed WAL content and can never write by mistake. Reads come from a
