@@ -2,6 +2,7 @@ package rest_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,21 +28,41 @@ func TestListPieces(t *testing.T) {
 	clock := func() time.Time { return now }
 	pieces := contenthash.NewCache(8<<20, news.SharedTypes()...)
 	cfg := rest.Config{Store: db, Writer: db, Searcher: &news.Searcher{Store: db}, ViewStore: db, Now: clock}
-	plain := rest.NewHandler(cfg)
+	// Each handler behind a real server; a test header stands for the
+	// principal the server's key middleware would set.
+	serve := func(h http.Handler) string {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if role := news.Role(r.Header.Get("X-Test-Role")); role != "" {
+				r = r.WithContext(news.WithPrincipal(r.Context(), &news.Principal{KeyID: 1, Role: role}))
+			}
+			h.ServeHTTP(w, r)
+		}))
+		t.Cleanup(s.Close)
+		return s.URL
+	}
+	plain := serve(rest.NewHandler(cfg))
 	cfg.Pieces = pieces
-	kept := rest.NewHandler(cfg)
-	get := func(h http.Handler, path string, role news.Role) string {
+	kept := serve(rest.NewHandler(cfg))
+	get := func(base, path string, role news.Role) string {
 		t.Helper()
-		r := httptest.NewRequest(http.MethodGet, path, nil)
-		if role != "" {
-			r = r.WithContext(news.WithPrincipal(r.Context(), &news.Principal{KeyID: 1, Role: role}))
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		req.Header.Set("X-Test-Role", string(role))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return rec.Body.String()
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+		}
+		return string(body)
 	}
 	// same checks that the kept handler answers path as the plain one, the
 	// first time (rendering the pieces) and the second (copying them).
