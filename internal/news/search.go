@@ -77,6 +77,10 @@ type SearchStore interface {
 	MatchArticles(ctx context.Context, m Match) ([]SearchDoc, error)
 	// CountMatches counts every match of m, ignoring its bounds and limit.
 	CountMatches(ctx context.Context, m Match) (int, error)
+	// MatchSpan returns how many of the up to m.Limit newest matches there
+	// are and the search key of the oldest of them (0 when none): how far
+	// back in publish time they reach. It reads the index alone.
+	MatchSpan(ctx context.Context, m Match) (n int, oldest int64, err error)
 	ArticlesByID(ctx context.Context, ids []int64) (map[int64]*Article, error)
 }
 
@@ -291,32 +295,39 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 	return out, nil
 }
 
-// titleCandidates finds the newest stories whose title has the query's
-// longest term and whose title and lead hold every term. Asking the title
-// index for every term at once is slow when the terms are common but rarely
-// share a title (it walks the whole of the rarest term's list); one term
-// streams newest first, and Go checks the rest.
+// titleCandidates finds the newest stories whose title holds every term,
+// as far back as the newest Candidates titles holding the query's longest
+// term reach. Asking the title index for every term unbounded is slow when
+// the terms are common but rarely share a title (it walks the whole of the
+// rarest term's list); the span of one term's newest titles bounds that
+// walk, and only the titles that hold every term are read.
 func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]candidate, error) {
-	longest := 0
-	for i, t := range q.matcher.Terms {
-		if len(t) > len(q.matcher.Terms[longest]) {
-			longest = i
+	m.TitleOnly = true
+	if terms := q.matcher.Terms; len(terms) > 1 {
+		longest := 0
+		for i, t := range terms {
+			if len(t) > len(terms[longest]) {
+				longest = i
+			}
+		}
+		span := m
+		span.Terms = terms[longest : longest+1]
+		span.Prefix = q.matcher.Prefix && longest == len(terms)-1
+		n, oldest, err := s.Store.MatchSpan(ctx, span)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		if n == span.Limit {
+			m.After = oldest - 1 // After is exclusive
 		}
 	}
-	last := len(q.matcher.Terms) - 1
-	m.TitleOnly = true
-	m.Terms = []string{q.matcher.Terms[longest]}
-	m.Prefix = q.matcher.Prefix && longest == last
 	docs, err := s.Store.MatchArticles(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	all := uint16(1)<<len(q.matcher.Terms) - 1
-	var out []candidate
-	for _, d := range docs {
-		if c := q.candidate(d); c.title.terms|c.excerpt.terms == all {
-			out = append(out, c)
-		}
+	out := make([]candidate, len(docs))
+	for i, d := range docs {
+		out[i] = q.candidate(d)
 	}
 	return out, nil
 }

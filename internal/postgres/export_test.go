@@ -69,8 +69,10 @@ func PlanQueriesForTest(db *DB) ([]PlanQuery, error) {
 		{Terms: []string{"duong", "ki"}, Prefix: true, TitleOnly: true, Limit: 20, Before: news.SearchKeyBase(now)},
 		{Terms: []string{"kinh"}, Filter: news.ArticleFilter{Category: "thoi-su", Tag: "hai-phong"}, Limit: 20, Ascending: true, After: 1},
 	} {
-		q, a := db.matchQuery(m, false)
-		out = append(out, PlanQuery{q, a})
+		for _, kind := range []matchKind{matchDocs, matchSpan} {
+			q, a := db.matchQuery(m, kind)
+			out = append(out, PlanQuery{q, a})
+		}
 	}
 	for _, q := range []string{linkIDsSQL} {
 		out = append(out, PlanQuery{q, []any{[]int64{1, 2, 3}}})

@@ -40,7 +40,8 @@ func tsquery(terms []string, op string, prefix bool) string {
 
 // matchQuery builds the SQL of a search: the GIN index finds the matches,
 // bounded by search key (publish time) as in the SQLite store.
-func (db *DB) matchQuery(m news.Match, count bool) (string, args) {
+func (db *DB) matchQuery(m news.Match, kind matchKind) (string, args) {
+	count := kind == matchCount
 	col := "a.search_all"
 	if m.TitleOnly {
 		col = "a.search_title"
@@ -80,16 +81,29 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, args) {
 	if m.Ascending {
 		order = "ASC"
 	}
+	if kind == matchSpan {
+		return `SELECT count(*), coalesce(min(search_key), 0) FROM (SELECT a.search_key FROM articles a WHERE ` +
+			strings.Join(where, " AND ") + ` ORDER BY a.search_key DESC LIMIT ` + p.add(m.Limit) + `) s`, p
+	}
 	return `SELECT a.id, a.search_key, a.title, a.excerpt, a.published_at FROM articles a WHERE ` +
 		strings.Join(where, " AND ") + ` ORDER BY a.search_key ` + order + ` LIMIT ` + p.add(m.Limit), p
 }
+
+// matchKind is what a search statement returns.
+type matchKind int
+
+const (
+	matchDocs  matchKind = iota // the matches, with what ranks them
+	matchCount                  // how many match, bounds and limit ignored
+	matchSpan                   // how many of the limit match, and the oldest key
+)
 
 // MatchArticles implements news.SearchStore.
 func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc, error) {
 	if len(m.Terms) == 0 || m.Limit <= 0 {
 		return nil, nil
 	}
-	q, p := db.matchQuery(m, false)
+	q, p := db.matchQuery(m, matchDocs)
 	rows, err := db.query(ctx, db.r, q, p...)
 	if err != nil {
 		return nil, err
@@ -108,8 +122,18 @@ func (db *DB) CountMatches(ctx context.Context, m news.Match) (int, error) {
 	if len(m.Terms) == 0 {
 		return 0, nil
 	}
-	q, p := db.matchQuery(m, true)
+	q, p := db.matchQuery(m, matchCount)
 	var n int
 	err := db.queryRow(ctx, db.r, q, p...).Scan(&n)
 	return n, err
+}
+
+// MatchSpan implements news.SearchStore.
+func (db *DB) MatchSpan(ctx context.Context, m news.Match) (n int, oldest int64, err error) {
+	if len(m.Terms) == 0 || m.Limit <= 0 {
+		return 0, 0, nil
+	}
+	q, p := db.matchQuery(m, matchSpan)
+	err = db.queryRow(ctx, db.r, q, p...).Scan(&n, &oldest)
+	return n, oldest, err
 }

@@ -59,9 +59,19 @@ func matchExpr(m news.Match) string {
 	return b.String()
 }
 
+// matchKind is what a search statement returns.
+type matchKind int
+
+const (
+	matchDocs  matchKind = iota // the matches' ids and keys
+	matchCount                  // how many match, bounds and limit ignored
+	matchSpan                   // how many of the limit match, and the oldest key
+)
+
 // matchQuery builds the SQL of a search: the FTS table drives, bounded by
-// search key (publish time), joined to articles for the filters.
-func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
+// search key (publish time), joined to articles for the ids and filters.
+func (db *DB) matchQuery(m news.Match, kind matchKind) (string, []any) {
+	count := kind == matchCount
 	table := "search_all"
 	if m.TitleOnly {
 		table = "search_titles"
@@ -105,8 +115,11 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
 	// CROSS JOIN keeps the index first, in search key order: with only the
 	// search key's index to read of articles, the planner of a database
 	// with few rows took that index as the outer loop, and the whole table
-	// with it.
+	// with it. A span without filters needs nothing of articles.
 	from := table + ` f CROSS JOIN articles a ON a.search_key = f.rowid`
+	if kind == matchSpan && m.Filter.Category == "" && m.Filter.Tag == "" && m.Filter.Author == "" {
+		from = table + ` f`
+	}
 	if count {
 		return `SELECT count(*) FROM ` + from + ` WHERE ` + strings.Join(where, " AND "), args
 	}
@@ -118,6 +131,10 @@ func (db *DB) matchQuery(m news.Match, count bool) (string, []any) {
 	// and leads come from the article cache (see MatchArticles).
 	q := `SELECT a.id, f.rowid FROM ` + from +
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rowid ` + order + ` LIMIT ?`
+	if kind == matchSpan {
+		q = `SELECT count(*), coalesce(min(k), 0) FROM (SELECT f.rowid AS k FROM ` + from +
+			` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rowid DESC LIMIT ?)`
+	}
 	return q, append(args, m.Limit)
 }
 
@@ -138,7 +155,7 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 		return nil, nil
 	}
 	gen := db.gen.Load() // before the reads, for the caches
-	q, args := db.matchQuery(m, false)
+	q, args := db.matchQuery(m, matchDocs)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -192,13 +209,27 @@ func (db *DB) CountMatches(ctx context.Context, m news.Match) (int, error) {
 	if len(m.Terms) == 0 {
 		return 0, nil
 	}
-	q, args := db.matchQuery(m, true)
+	q, args := db.matchQuery(m, matchCount)
 	row, err := db.queryRow(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
 	var n int
 	return n, row.Scan(&n)
+}
+
+// MatchSpan implements news.SearchStore.
+func (db *DB) MatchSpan(ctx context.Context, m news.Match) (n int, oldest int64, err error) {
+	if len(m.Terms) == 0 || m.Limit <= 0 {
+		return 0, 0, nil
+	}
+	q, args := db.matchQuery(m, matchSpan)
+	row, err := db.queryRow(ctx, q, args...)
+	if err != nil {
+		return 0, 0, err
+	}
+	err = row.Scan(&n, &oldest)
+	return n, oldest, err
 }
 
 // assignSearchKeysSQL gives every published article a search key: the

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -21,5 +23,80 @@ func testSearchScheduled(t *testing.T, b Backend) {
 	now = time.Date(2030, 1, 1, 2, 0, 0, 0, time.UTC)
 	if got := searchSlugs(t, s, "quy hoạch phân khu "); !slices.Contains(got, scheduled) {
 		t.Errorf("scheduled story not found after its time: %v", got)
+	}
+}
+
+// testSearchTitleSpan: relevance finds a story whose title holds every term
+// when it is older than the newest news.Candidates matches anywhere but as
+// new as the newest news.Candidates titles holding the query's longest term
+// (the span the title index is walked over), and MatchSpan reports that
+// span.
+func testSearchTitleSpan(t *testing.T, b Backend) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	db := b.OpenDemo(t, Options{Now: func() time.Time { return now }})
+	cats, err := db.Categories(ctx)
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("categories: %v, %v", cats, err)
+	}
+	// Oldest first: the story with both words in its title, then
+	// Candidates-1 newer titles holding the longest word (the other in the
+	// body), then ten newer stories holding both in the body alone.
+	first := now.Add(-24 * time.Hour)
+	story := func(i int, title, body string) *news.Article {
+		return &news.Article{
+			Slug: fmt.Sprintf("span-%d", i), Title: title, Excerpt: "Bản tin.", BodyHTML: "<p>" + body + "</p>", BodyText: body,
+			Status: news.StatusPublished, PublishedAt: first.Add(time.Duration(i) * time.Minute), CategoryID: cats[0].ID,
+		}
+	}
+	const wanted = "span-0"
+	err = db.BulkLoad(ctx, func(add func(*news.Article) error) error {
+		if err := add(story(0, "Zorbatan quix về cảng", "Tin cảng.")); err != nil {
+			return err
+		}
+		for i := 1; i < news.Candidates; i++ {
+			if err := add(story(i, fmt.Sprintf("Zorbatan số %d", i), "Có quix.")); err != nil {
+				return err
+			}
+		}
+		for i := news.Candidates; i < news.Candidates+10; i++ {
+			if err := add(story(i, fmt.Sprintf("Bản tin %d", i), "Zorbatan và quix.")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldest, err := db.MatchArticles(ctx, news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Ascending: true, Limit: 1})
+	if err != nil || len(oldest) != 1 {
+		t.Fatalf("the oldest title match: %v, %v", oldest, err)
+	}
+	for _, c := range []struct {
+		m      news.Match
+		n      int
+		oldest int64
+	}{
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: news.Candidates}, news.Candidates, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 2 * news.Candidates}, news.Candidates, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbat"}, Prefix: true, TitleOnly: true, Limit: news.Candidates}, news.Candidates, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan", "quix"}, TitleOnly: true, Limit: news.Candidates}, 1, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 5, Filter: news.ArticleFilter{Category: "no-such-category"}}, 0, 0},
+	} {
+		n, key, err := db.MatchSpan(ctx, c.m)
+		if err != nil || n != c.n || key != c.oldest {
+			t.Errorf("MatchSpan(%+v) = %d, %d, %v; want %d, %d", c.m, n, key, err, c.n, c.oldest)
+		}
+	}
+	s := &news.Searcher{Store: db, Now: func() time.Time { return now }}
+	for _, q := range []string{"zorbatan quix", "zorbatan qu", "quix zorbatan "} {
+		l, err := s.Search(ctx, news.SearchRequest{Query: q, Order: news.OrderRelevance}, news.Page{Limit: 10})
+		if err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		if len(l.Items) != 10 || l.Items[0].Article.Slug != wanted {
+			t.Errorf("%q found %d, the first %s; want 10, %s first (both words in its title)", q, len(l.Items), l.Items[0].Article.Slug, wanted)
+		}
 	}
 }

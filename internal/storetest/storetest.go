@@ -82,6 +82,7 @@ var tests = []struct {
 	{"Related", testRelated},
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
+	{"SearchTitleSpan", testSearchTitleSpan},
 	{"GenerationFollowsContent", testGenerationFollowsContent},
 	{"LinksFollowEdits", testLinksFollowEdits},
 	{"LinksReadWhatIsAsked", testLinksReadWhatIsAsked},
