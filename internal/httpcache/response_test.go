@@ -18,6 +18,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
+func TestMain(m *testing.M) { sqlitetest.Main(m) }
+
 // slowPage serves through a response cache on a real store a handler
 // whose first answer waits for release: the miss every other request
 // arrives during. Each answer names its call and the request's id.

@@ -9,6 +9,8 @@ import (
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
+func TestMain(m *testing.M) { sqlitetest.Main(m) }
+
 // TestLoadersMadeOnce: each loader is made on first use and the same one
 // comes back after, at no cost: resolvers reach for them once per node or
 // list.
