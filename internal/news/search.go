@@ -25,9 +25,15 @@ const (
 const (
 	MaxQueryLen = 200 // runes
 	MaxTerms    = 8
-	// Candidates is how many matches relevance ranking scores: the newest
-	// title matches and the newest matches anywhere, up to this many each.
-	Candidates = 150
+	// Relevance ranking scores up to TitleCandidates of the newest stories
+	// whose title holds every term, as far back as the newest TitleSpan
+	// titles holding the query's longest term reach, and the newest
+	// RecentCandidates matches anywhere. A title holding every term scores
+	// most and the title index finds those cheaply, so that walk goes
+	// deeper; every match anywhere is a row to read and words to match.
+	TitleCandidates  = 150
+	TitleSpan        = 300
+	RecentCandidates = 75
 	// SnippetWords is the length of a highlight snippet.
 	SnippetWords = 30
 )
@@ -221,7 +227,6 @@ func (s *Searcher) newest(ctx context.Context, q *query, f ArticleFilter, p Page
 // relevance scores the candidates and pages through them by (score, key).
 func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p Page) (*List[SearchHit], error) {
 	m := s.match(q, f)
-	m.Limit = Candidates
 	// The two candidate reads are independent: run them side by side.
 	type result struct {
 		docs []candidate
@@ -232,6 +237,7 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 		docs, err := s.titleCandidates(ctx, q, m)
 		titleResult <- result{docs, err}
 	}()
+	m.Limit = RecentCandidates
 	all, err := s.Store.MatchArticles(ctx, m)
 	tr := <-titleResult
 	if err != nil {
@@ -296,13 +302,14 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 }
 
 // titleCandidates finds the newest stories whose title holds every term,
-// as far back as the newest Candidates titles holding the query's longest
+// as far back as the newest TitleSpan titles holding the query's longest
 // term reach. Asking the title index for every term unbounded is slow when
 // the terms are common but rarely share a title (it walks the whole of the
 // rarest term's list); the span of one term's newest titles bounds that
 // walk, and only the titles that hold every term are read.
 func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]candidate, error) {
 	m.TitleOnly = true
+	m.Limit = TitleCandidates
 	if terms := q.matcher.Terms; len(terms) > 1 {
 		longest := 0
 		for i, t := range terms {
@@ -313,6 +320,7 @@ func (s *Searcher) titleCandidates(ctx context.Context, q *query, m Match) ([]ca
 		span := m
 		span.Terms = terms[longest : longest+1]
 		span.Prefix = q.matcher.Prefix && longest == len(terms)-1
+		span.Limit = TitleSpan
 		n, oldest, err := s.Store.MatchSpan(ctx, span)
 		if err != nil || n == 0 {
 			return nil, err

@@ -27,10 +27,10 @@ func testSearchScheduled(t *testing.T, b Backend) {
 }
 
 // testSearchTitleSpan: relevance finds a story whose title holds every term
-// when it is older than the newest news.Candidates matches anywhere but as
-// new as the newest news.Candidates titles holding the query's longest term
-// (the span the title index is walked over), and MatchSpan reports that
-// span.
+// when it is older than the newest news.RecentCandidates matches anywhere
+// but as new as the newest news.TitleSpan titles holding the query's
+// longest term (the span the title index is walked over), and MatchSpan
+// reports that span.
 func testSearchTitleSpan(t *testing.T, b Backend) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
@@ -40,7 +40,7 @@ func testSearchTitleSpan(t *testing.T, b Backend) {
 		t.Fatalf("categories: %v, %v", cats, err)
 	}
 	// Oldest first: the story with both words in its title, then
-	// Candidates-1 newer titles holding the longest word (the other in the
+	// TitleSpan-1 newer titles holding the longest word (the other in the
 	// body), then ten newer stories holding both in the body alone.
 	first := now.Add(-24 * time.Hour)
 	story := func(i int, title, body string) *news.Article {
@@ -54,12 +54,12 @@ func testSearchTitleSpan(t *testing.T, b Backend) {
 		if err := add(story(0, "Zorbatan quix về cảng", "Tin cảng.")); err != nil {
 			return err
 		}
-		for i := 1; i < news.Candidates; i++ {
+		for i := 1; i < news.TitleSpan; i++ {
 			if err := add(story(i, fmt.Sprintf("Zorbatan số %d", i), "Có quix.")); err != nil {
 				return err
 			}
 		}
-		for i := news.Candidates; i < news.Candidates+10; i++ {
+		for i := news.TitleSpan; i < news.TitleSpan+10; i++ {
 			if err := add(story(i, fmt.Sprintf("Bản tin %d", i), "Zorbatan và quix.")); err != nil {
 				return err
 			}
@@ -73,15 +73,20 @@ func testSearchTitleSpan(t *testing.T, b Backend) {
 	if err != nil || len(oldest) != 1 {
 		t.Fatalf("the oldest title match: %v, %v", oldest, err)
 	}
+	newest, err := db.MatchArticles(ctx, news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 3})
+	if err != nil || len(newest) != 3 || newest[2].Key <= oldest[0].Key {
+		t.Fatalf("the newest title matches: %v, %v", newest, err)
+	}
 	for _, c := range []struct {
 		m      news.Match
 		n      int
 		oldest int64
 	}{
-		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: news.Candidates}, news.Candidates, oldest[0].Key},
-		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 2 * news.Candidates}, news.Candidates, oldest[0].Key},
-		{news.Match{Terms: []string{"zorbat"}, Prefix: true, TitleOnly: true, Limit: news.Candidates}, news.Candidates, oldest[0].Key},
-		{news.Match{Terms: []string{"zorbatan", "quix"}, TitleOnly: true, Limit: news.Candidates}, 1, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: news.TitleSpan}, news.TitleSpan, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 2 * news.TitleSpan}, news.TitleSpan, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbat"}, Prefix: true, TitleOnly: true, Limit: news.TitleSpan}, news.TitleSpan, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan", "quix"}, TitleOnly: true, Limit: news.TitleSpan}, 1, oldest[0].Key},
+		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 3}, 3, newest[2].Key},
 		{news.Match{Terms: []string{"zorbatan"}, TitleOnly: true, Limit: 5, Filter: news.ArticleFilter{Category: "no-such-category"}}, 0, 0},
 	} {
 		n, key, err := db.MatchSpan(ctx, c.m)
