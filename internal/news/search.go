@@ -237,8 +237,9 @@ func (s *Searcher) relevance(ctx context.Context, q *query, f ArticleFilter, p P
 		docs, err := s.titleCandidates(ctx, q, m)
 		titleResult <- result{docs, err}
 	}()
-	m.Limit = RecentCandidates
-	all, err := s.Store.MatchArticles(ctx, m)
+	recent := m // m is the title read's, running
+	recent.Limit = RecentCandidates
+	all, err := s.Store.MatchArticles(ctx, recent)
 	tr := <-titleResult
 	if err != nil {
 		return nil, err
