@@ -26,8 +26,8 @@ const (
 	seedTitle = "Sở Thông tin và Truyền thông tập huấn công tác thông tin đối ngoại"
 )
 
-// browser starts headless Chromium with a fresh profile, or skips the test
-// where there is none.
+// browser starts headless Chromium with a fresh profile and temp dir, or
+// skips the test where there is none.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	var path string
@@ -49,6 +49,8 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.UserDataDir(t.TempDir()),
+		// Its singleton socket goes in TMPDIR, left behind otherwise.
+		chromedp.Env("TMPDIR="+t.TempDir()),
 		chromedp.WindowSize(1280, 1600),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
