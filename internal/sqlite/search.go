@@ -120,8 +120,13 @@ func (db *DB) matchQuery(m news.Match, kind matchKind) (string, []any) {
 	if kind == matchSpan && m.Filter.Category == "" && m.Filter.Tag == "" && m.Filter.Author == "" {
 		from = table + ` f`
 	}
-	if count {
-		return `SELECT count(*) FROM ` + from + ` WHERE ` + strings.Join(where, " AND "), args
+	body := ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ")
+	switch kind {
+	case matchCount:
+		return `SELECT count(*)` + body, args
+	case matchSpan:
+		return `SELECT count(*), coalesce(min(k), 0) FROM (SELECT f.rowid AS k` + body +
+			` ORDER BY f.rowid DESC LIMIT ?)`, append(args, m.Limit)
 	}
 	order := "DESC"
 	if m.Ascending {
@@ -129,13 +134,7 @@ func (db *DB) matchQuery(m news.Match, kind matchKind) (string, []any) {
 	}
 	// The ids alone: the search key's index answers them, and the titles
 	// and leads come from the article cache (see MatchArticles).
-	q := `SELECT a.id, f.rowid FROM ` + from +
-		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rowid ` + order + ` LIMIT ?`
-	if kind == matchSpan {
-		q = `SELECT count(*), coalesce(min(k), 0) FROM (SELECT f.rowid AS k FROM ` + from +
-			` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY f.rowid DESC LIMIT ?)`
-	}
-	return q, append(args, m.Limit)
+	return `SELECT a.id, f.rowid` + body + ` ORDER BY f.rowid ` + order + ` LIMIT ?`, append(args, m.Limit)
 }
 
 // candidateSQL reads what ranking needs of the matches the article cache
