@@ -71,8 +71,8 @@ func TestQueryPlans(t *testing.T) {
 	}
 	// A span scans its own subquery: at most the limit's keys.
 	spans := map[string]bool{}
-	// Searches read the matches' ids alone, titles and leads coming from
-	// the article cache.
+	// Searches read the index alone: the search key's holds the ids,
+	// titles, leads and times of the matches.
 	for _, m := range []news.Match{
 		{Terms: []string{"hai", "phong"}, Limit: 150},
 		{Terms: []string{"cau"}, Prefix: true, TitleOnly: true, Limit: 150, Ascending: true, After: 5},

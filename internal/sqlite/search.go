@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -132,28 +130,20 @@ func (db *DB) matchQuery(m news.Match, kind matchKind) (string, []any) {
 	if m.Ascending {
 		order = "ASC"
 	}
-	// The ids alone: the search key's index answers them, and the titles
-	// and leads come from the article cache (see MatchArticles).
-	return `SELECT a.id, f.rowid` + body + ` ORDER BY f.rowid ` + order + ` LIMIT ?`, append(args, m.Limit)
+	// What ranking needs: the search key's index holds it (migration 008),
+	// so no row of articles is read.
+	return `SELECT a.id, f.rowid, a.title, a.excerpt, a.published_at` + body + ` ORDER BY f.rowid ` + order + ` LIMIT ?`, append(args, m.Limit)
 }
 
-// candidateSQL reads what ranking needs of the matches the article cache
-// lacks: the title, lead and publish time, which sit before the bodies in
-// the row, so no overflow page of a long body is read. They are not kept
-// in the article cache: most are old stories matched once, which would
-// only push out the ones being read.
-const candidateSQL = `SELECT id, title, excerpt, published_at FROM articles
-	WHERE id IN (SELECT value FROM json_each(?))`
-
-// MatchArticles implements news.SearchStore: the matches' ids from the
-// index, their titles and leads from the article cache, one statement for
-// those it lacks. The newest matches of common words are the newest
-// stories, read over and over.
+// MatchArticles implements news.SearchStore: one statement on the
+// full-text index and the search key's, which holds each match's id,
+// publish time, title and lead. Matches are published articles: no
+// visibility rule here; the hits are read again under it
+// (Searcher.fill), which drops any unpublished since.
 func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc, error) {
 	if len(m.Terms) == 0 || m.Limit <= 0 {
 		return nil, nil
 	}
-	gen := db.gen.Load() // before the reads, for the caches
 	q, args := db.matchQuery(m, matchDocs)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
@@ -161,46 +151,18 @@ func (db *DB) MatchArticles(ctx context.Context, m news.Match) ([]news.SearchDoc
 	}
 	defer rows.Close()
 	docs := make([]news.SearchDoc, 0, m.Limit)
-	missing := map[int64]int{} // id -> index in docs
 	for rows.Next() {
 		var d news.SearchDoc
-		if err := rows.Scan(&d.ID, &d.Key); err != nil {
-			return nil, err
-		}
-		if a, _, ok := db.articles.Get(gen, d.ID, false); ok {
-			d.Title, d.Excerpt, d.PublishedAt = a.Title, a.Excerpt, a.PublishedAt
-		} else {
-			missing[d.ID] = len(docs)
-		}
-		docs = append(docs, d)
-	}
-	if err := rows.Err(); err != nil || len(missing) == 0 {
-		return docs, err
-	}
-	// Matches are published articles: no visibility rule here. One
-	// deleted since keeps an empty title; the hits are read again under
-	// the visibility rule (Searcher.fill), which drops it and any
-	// unpublished since.
-	// SQLite looks an IN list up in id order, whatever order it is given.
-	read, err := db.query(ctx, candidateSQL, idList(slices.Collect(maps.Keys(missing))))
-	if err != nil {
-		return nil, err
-	}
-	defer read.Close()
-	for read.Next() {
-		var id int64
-		var title, excerpt string
 		var published sql.NullInt64
-		if err := read.Scan(&id, &title, &excerpt, &published); err != nil {
+		if err := rows.Scan(&d.ID, &d.Key, &d.Title, &d.Excerpt, &published); err != nil {
 			return nil, err
 		}
-		d := &docs[missing[id]]
-		d.Title, d.Excerpt = title, excerpt
 		if published.Valid {
 			d.PublishedAt = db.timeOf(published.Int64)
 		}
+		docs = append(docs, d)
 	}
-	return docs, read.Err()
+	return docs, rows.Err()
 }
 
 // CountMatches implements news.SearchStore.
