@@ -2,29 +2,29 @@ package feed_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/newsdesk/newsdesk/internal/contenthash"
-	"github.com/newsdesk/newsdesk/internal/feed"
 	"github.com/newsdesk/newsdesk/internal/news"
+	"github.com/newsdesk/newsdesk/internal/server"
+	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
 )
 
-// asPartner serves h to a partner when the request says so (X-Partner),
-// as the server's key middleware would.
-func asPartner(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Partner") != "" {
-			r = r.WithContext(news.WithPrincipal(r.Context(), &news.Principal{Role: news.RolePartner}))
-		}
-		h.ServeHTTP(w, r)
-	})
+// fragmentHits reads the fragment cache's hits from e's /metrics.
+func fragmentHits(t *testing.T, e *servertest.Env) int {
+	t.Helper()
+	_, body := e.Get(t, "/metrics", "", nil)
+	m := regexp.MustCompile(`newsdesk_fragment_cache_requests_total\{result="hit"\} (\d+)`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no fragment cache hits in /metrics:\n%s", body)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
 
 // TestItemPiecesFollowEdits: RSS items, Atom entries and JSON Feed items kept in the
@@ -33,30 +33,19 @@ func asPartner(h http.Handler) http.Handler {
 // edit of a story, a rename of its author and of its category, the next
 // feed shows the new text.
 func TestItemPiecesFollowEdits(t *testing.T) {
-	db := sqlitetest.OpenDemo(t, sqlite.Options{})
 	ctx := context.Background()
-	pieces := contenthash.NewCache(4<<20, news.SharedTypes()...)
-	now := func() time.Time { return time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC) }
-	cfg := feed.Config{Store: db, PublicURL: "https://tin.example", SiteName: "Tin", Now: now}
-	whole := httptest.NewServer(asPartner(feed.NewHandler(cfg)))
-	defer whole.Close()
-	cfg.Pieces = pieces
-	kept := httptest.NewServer(asPartner(feed.NewHandler(cfg)))
-	defer kept.Close()
+	c := servertest.NewClock()
+	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
+	// Two servers on the one database, neither with a response cache: one
+	// encodes every item afresh, the other keeps the pieces.
+	noResponseCache := func(cfg *server.Config) { cfg.ResponseCacheBytes = -1 }
+	whole := servertest.StartWith(t, db, c, noResponseCache, func(cfg *server.Config) { cfg.FragmentCacheBytes = -1 })
+	kept := servertest.StartWith(t, db, c, noResponseCache)
 
-	get := func(base, path string, partner bool) string {
+	get := func(e *servertest.Env, path string, role news.Role) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
-		if partner {
-			req.Header.Set("X-Partner", "1")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
+		resp, body := e.Get(t, path, role, nil)
+		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
 		}
 		return string(body)
@@ -65,20 +54,23 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 	same := func(when string) {
 		t.Helper()
 		for _, p := range paths {
-			for _, partner := range []bool{false, true} {
+			for _, role := range []news.Role{"", news.RolePartner} {
 				// Twice: encoded and kept, then copied.
 				for range 2 {
-					if got, want := get(kept.URL, p, partner), get(whole.URL, p, partner); got != want {
-						t.Fatalf("%s, %s (partner %v): the feed of kept items differs from the whole one:\n%s\nwant\n%s", when, p, partner, got, want)
+					if got, want := get(kept, p, role), get(whole, p, role); got != want {
+						t.Fatalf("%s, %s (%q): the feed of kept items differs from the whole one:\n%s\nwant\n%s", when, p, role, got, want)
 					}
 				}
 			}
 		}
 	}
 	same("at first")
-	hits, misses, held := pieces.Stats()
-	if hits == 0 || misses == 0 || held <= 0 {
-		t.Fatalf("pieces: %d hits, %d misses, %d bytes", hits, misses, held)
+	if get(kept, paths[0], "") == get(kept, paths[0], news.RolePartner) {
+		t.Fatal("a partner's feed is the public one: the partner key was not used")
+	}
+	hits := fragmentHits(t, kept)
+	if hits == 0 {
+		t.Fatal("no feed took an item from the cache")
 	}
 
 	// The newest story of the site feed, its first author and its category.
@@ -104,20 +96,20 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("after the edits")
-	for _, partner := range []bool{false, true} {
+	for _, role := range []news.Role{"", news.RolePartner} {
 		for _, p := range paths[:3] {
-			got := get(kept.URL, p, partner)
+			got := get(kept, p, role)
 			for _, want := range []string{title, author} {
 				if !strings.Contains(got, want) {
-					t.Errorf("%s (partner %v) lacks %q", p, partner, want)
+					t.Errorf("%s (%q) lacks %q", p, role, want)
 				}
 			}
 			if p == "/feeds/rss.xml" && !strings.Contains(got, "<category>"+category+"</category>") {
-				t.Errorf("%s (partner %v) lacks the category's new name", p, partner)
+				t.Errorf("%s (%q) lacks the category's new name", p, role)
 			}
 		}
 	}
-	if h, _, _ := pieces.Stats(); h <= hits {
+	if h := fragmentHits(t, kept); h <= hits {
 		t.Errorf("no hits after the edits: %d, then %d", hits, h)
 	}
 }
