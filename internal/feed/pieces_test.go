@@ -2,14 +2,10 @@ package feed_test
 
 import (
 	"context"
-	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
@@ -18,13 +14,7 @@ import (
 // fragmentHits reads the fragment cache's hits from e's /metrics.
 func fragmentHits(t *testing.T, e *servertest.Env) int {
 	t.Helper()
-	_, body := e.Get(t, "/metrics", "", nil)
-	m := regexp.MustCompile(`newsdesk_fragment_cache_requests_total\{result="hit"\} (\d+)`).FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no fragment cache hits in /metrics:\n%s", body)
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n
+	return e.Metric(t, `newsdesk_fragment_cache_requests_total{result="hit"}`)
 }
 
 // TestItemPiecesFollowEdits: RSS items, Atom entries and JSON Feed items kept in the
@@ -36,19 +26,11 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 	ctx := context.Background()
 	c := servertest.NewClock()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
-	// Two servers on the one database, neither with a response cache: one
-	// encodes every item afresh, the other keeps the pieces.
-	noResponseCache := func(cfg *server.Config) { cfg.ResponseCacheBytes = -1 }
-	whole := servertest.StartWith(t, db, c, noResponseCache, func(cfg *server.Config) { cfg.FragmentCacheBytes = -1 })
-	kept := servertest.StartWith(t, db, c, noResponseCache)
-
+	// One server encodes every item afresh, the other keeps the pieces.
+	whole, kept := servertest.StartPieces(t, db, c)
 	get := func(e *servertest.Env, path string, role news.Role) string {
 		t.Helper()
-		resp, body := e.Get(t, path, role, nil)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
-		}
-		return string(body)
+		return e.GetOK(t, path, role)
 	}
 	paths := []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/feeds/category/thoi-su/rss.xml", "/feeds/tag/duong-kinh/atom.xml", "/feeds/author/thu-ha/feed.json"}
 	same := func(when string) {

@@ -2,14 +2,11 @@ package rest_test
 
 import (
 	"context"
-	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/newsdesk/internal/news"
-	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/internal/server/servertest"
 	"github.com/newsdesk/newsdesk/internal/sqlite"
 	"github.com/newsdesk/newsdesk/internal/sqlite/sqlitetest"
@@ -24,18 +21,11 @@ func TestListPieces(t *testing.T) {
 	ctx := context.Background()
 	c := servertest.NewClock()
 	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
-	// Two servers on the one database, neither with a response cache: one
-	// renders every article afresh, the other keeps the pieces.
-	noResponseCache := func(cfg *server.Config) { cfg.ResponseCacheBytes = -1 }
-	plain := servertest.StartWith(t, db, c, noResponseCache, func(cfg *server.Config) { cfg.FragmentCacheBytes = -1 })
-	kept := servertest.StartWith(t, db, c, noResponseCache)
+	// One server renders every article afresh, the other keeps the pieces.
+	plain, kept := servertest.StartPieces(t, db, c)
 	get := func(e *servertest.Env, path string, role news.Role) string {
 		t.Helper()
-		resp, body := e.Get(t, path, role, nil)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
-		}
-		return string(body)
+		return e.GetOK(t, path, role)
 	}
 	// same checks that the kept handler answers path as the plain one, the
 	// first time (rendering the pieces) and the second (copying them).
@@ -67,7 +57,7 @@ func TestListPieces(t *testing.T) {
 	if got := same("/v1/articles?limit=100&tag=khong-co", ""); got != "{\"items\":[]}\n" {
 		t.Errorf("an empty list: %q", got)
 	}
-	if !regexp.MustCompile(`newsdesk_fragment_cache_requests_total\{result="hit"\} [1-9]`).MatchString(get(kept, "/metrics", "")) {
+	if kept.Metric(t, `newsdesk_fragment_cache_requests_total{result="hit"}`) == 0 {
 		t.Fatal("no list took an article from the cache")
 	}
 

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -94,6 +96,40 @@ func StartWith(tb testing.TB, db *sqlite.DB, c *Clock, opts ...Option) *Env {
 		e.Keys[role] = token
 	}
 	return e
+}
+
+// StartPieces serves db twice, neither server with a response cache:
+// plain renders every answer afresh (no fragment cache), kept keeps the
+// pieces of answers, so that a test can hold kept's answers to plain's.
+func StartPieces(tb testing.TB, db *sqlite.DB, c *Clock) (plain, kept *Env) {
+	tb.Helper()
+	noResponseCache := func(cfg *server.Config) { cfg.ResponseCacheBytes = -1 }
+	plain = StartWith(tb, db, c, noResponseCache, func(cfg *server.Config) { cfg.FragmentCacheBytes = -1 })
+	kept = StartWith(tb, db, c, noResponseCache)
+	return plain, kept
+}
+
+// GetOK is Get for an answer that must be 200 OK: it returns the body.
+func (e *Env) GetOK(tb testing.TB, path string, role news.Role) string {
+	tb.Helper()
+	resp, body := e.Get(tb, path, role, nil)
+	if resp.StatusCode != http.StatusOK {
+		tb.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+// Metric reads one sample of /metrics, named with its labels as the
+// exposition writes it (`newsdesk_x_total{result="hit"}`).
+func (e *Env) Metric(tb testing.TB, sample string) int {
+	tb.Helper()
+	_, body := e.Get(tb, "/metrics", "", nil)
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(sample) + ` (\d+)$`).FindSubmatch(body)
+	if m == nil {
+		tb.Fatalf("no %s in /metrics:\n%s", sample, body)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
 
 // Get sends a GET with the key of role ("" for none) and extra headers.
