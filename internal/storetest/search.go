@@ -26,6 +26,39 @@ func testSearchScheduled(t *testing.T, b Backend) {
 	}
 }
 
+// testSearchDocs: the matches a store gives ranking carry their article's
+// title, lead and publish time, and a search key of that publish second,
+// from the title index and the whole one alike.
+func testSearchDocs(t *testing.T, b Backend) {
+	ctx := context.Background()
+	db := b.OpenDemo(t, Options{})
+	for _, titleOnly := range []bool{false, true} {
+		docs, err := db.MatchArticles(ctx, news.Match{Terms: []string{"hai", "phong"}, TitleOnly: titleOnly, Limit: 20})
+		if err != nil || len(docs) < 2 {
+			t.Fatalf("title only %v: %d matches, %v", titleOnly, len(docs), err)
+		}
+		ids := make([]int64, len(docs))
+		for i, d := range docs {
+			ids[i] = d.ID
+		}
+		articles, err := db.ArticlesByID(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			a := articles[d.ID]
+			if a == nil {
+				t.Fatalf("title only %v: match %d is no visible article", titleOnly, d.ID)
+			}
+			if d.Title != a.Title || d.Excerpt != a.Excerpt || !d.PublishedAt.Equal(a.PublishedAt) ||
+				d.Key/news.SearchKeysPerSecond != a.PublishedAt.Unix() {
+				t.Errorf("title only %v: match %d is %q / %q / %v (key %d), the article %q / %q / %v",
+					titleOnly, d.ID, d.Title, d.Excerpt, d.PublishedAt, d.Key, a.Title, a.Excerpt, a.PublishedAt)
+			}
+		}
+	}
+}
+
 // testSearchTitleSpan: relevance finds a story whose title holds every term
 // when it is older than the newest news.RecentCandidates matches anywhere
 // but as new as the newest news.TitleSpan titles holding the query's

@@ -82,6 +82,7 @@ var tests = []struct {
 	{"Related", testRelated},
 	{"RefreshRelatedAfterBulk", testRefreshRelatedAfterBulk},
 	{"SearchScheduled", testSearchScheduled},
+	{"SearchDocs", testSearchDocs},
 	{"SearchTitleSpan", testSearchTitleSpan},
 	{"GenerationFollowsContent", testGenerationFollowsContent},
 	{"LinksFollowEdits", testLinksFollowEdits},
