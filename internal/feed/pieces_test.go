@@ -28,10 +28,6 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
 	// One server encodes every item afresh, the other keeps the pieces.
 	whole, kept := servertest.StartPieces(t, db, c)
-	get := func(e *servertest.Env, path string, role news.Role) string {
-		t.Helper()
-		return e.GetOK(t, path, role)
-	}
 	paths := []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/feeds/category/thoi-su/rss.xml", "/feeds/tag/duong-kinh/atom.xml", "/feeds/author/thu-ha/feed.json"}
 	same := func(when string) {
 		t.Helper()
@@ -39,7 +35,7 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 			for _, role := range []news.Role{"", news.RolePartner} {
 				// Twice: encoded and kept, then copied.
 				for range 2 {
-					if got, want := get(kept, p, role), get(whole, p, role); got != want {
+					if got, want := kept.GetOK(t, p, role), whole.GetOK(t, p, role); got != want {
 						t.Fatalf("%s, %s (%q): the feed of kept items differs from the whole one:\n%s\nwant\n%s", when, p, role, got, want)
 					}
 				}
@@ -47,7 +43,7 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 		}
 	}
 	same("at first")
-	if get(kept, paths[0], "") == get(kept, paths[0], news.RolePartner) {
+	if kept.GetOK(t, paths[0], "") == kept.GetOK(t, paths[0], news.RolePartner) {
 		t.Fatal("a partner's feed is the public one: the partner key was not used")
 	}
 	hits := fragmentHits(t, kept)
@@ -80,7 +76,7 @@ func TestItemPiecesFollowEdits(t *testing.T) {
 	same("after the edits")
 	for _, role := range []news.Role{"", news.RolePartner} {
 		for _, p := range paths[:3] {
-			got := get(kept, p, role)
+			got := kept.GetOK(t, p, role)
 			for _, want := range []string{title, author} {
 				if !strings.Contains(got, want) {
 					t.Errorf("%s (%q) lacks %q", p, role, want)

@@ -23,17 +23,13 @@ func TestListPieces(t *testing.T) {
 	db := sqlitetest.OpenDemo(t, sqlite.Options{Now: c.Now})
 	// One server renders every article afresh, the other keeps the pieces.
 	plain, kept := servertest.StartPieces(t, db, c)
-	get := func(e *servertest.Env, path string, role news.Role) string {
-		t.Helper()
-		return e.GetOK(t, path, role)
-	}
 	// same checks that the kept handler answers path as the plain one, the
 	// first time (rendering the pieces) and the second (copying them).
 	same := func(path string, role news.Role) string {
 		t.Helper()
-		want := get(plain, path, role)
+		want := plain.GetOK(t, path, role)
 		for i := range 2 {
-			if got := get(kept, path, role); got != want {
+			if got := kept.GetOK(t, path, role); got != want {
 				t.Fatalf("GET %s (%d): with pieces\n%s\nwithout\n%s", path, i, got, want)
 			}
 		}

@@ -28,9 +28,9 @@ func TestQueryPlans(t *testing.T) {
 	}
 
 	var captured []string
-	// idsOnly are the queries of a page's ids: an index alone answers
-	// them, with no read of an article's row.
-	idsOnly := map[string]bool{}
+	// indexOnly are the queries an index alone answers (a page's ids, a
+	// search's matches), with no read of an article's row.
+	indexOnly := map[string]bool{}
 	after := news.Cursor{Time: time.Now().UnixMilli(), ID: 10}
 	var filters []news.ArticleFilter
 	for _, status := range []news.ArticleStatus{"", news.ArticleScheduled, news.ArticleDraft, news.ArticleArchived} {
@@ -60,7 +60,7 @@ func TestQueryPlans(t *testing.T) {
 				t.Fatal(err)
 			}
 			captured = append(captured, q, ids)
-			idsOnly[ids] = true
+			indexOnly[ids] = true
 		}
 		l, err := db.newArticleList(f, true)
 		if err != nil {
@@ -81,7 +81,7 @@ func TestQueryPlans(t *testing.T) {
 		for _, kind := range []matchKind{matchDocs, matchSpan} {
 			q, _ := db.matchQuery(m, kind)
 			captured = append(captured, q)
-			idsOnly[q] = true
+			indexOnly[q] = true
 			spans[q] = kind == matchSpan
 		}
 	}
@@ -133,7 +133,7 @@ func TestQueryPlans(t *testing.T) {
 			subquery := (q == relatedSQL && step == "SCAN r") || (spans[q] && strings.HasPrefix(step, "SCAN (subquery-"))
 			// A non-covering index, or the primary key, reads rows.
 			readsRows := strings.Contains(step, " USING INDEX ") || strings.Contains(step, "INTEGER PRIMARY KEY")
-			if (fullScan && !jsonScan && !subquery && !matchScan) || (idsOnly[q] && readsRows) ||
+			if (fullScan && !jsonScan && !subquery && !matchScan) || (indexOnly[q] && readsRows) ||
 				(strings.Contains(step, "USE TEMP B-TREE FOR ORDER BY") && !boundedSort) {
 				t.Errorf("query plan step %q in\n%s\nplan:\n  %s", step, q, strings.Join(plan, "\n  "))
 			}
